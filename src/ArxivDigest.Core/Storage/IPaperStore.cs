@@ -1,0 +1,69 @@
+using ArxivDigest.Papers;
+
+namespace ArxivDigest.Storage;
+
+/// <summary>A stored announcement: which papers one category's mailing of one listing date held.</summary>
+public sealed record StoredAnnouncement(
+    string Category,
+    DateOnly ListingDate,
+    string Source,
+    DateTimeOffset FetchedAt,
+    int PaperCount);
+
+/// <summary>HTTP validators remembered per URL, for conditional GET.</summary>
+public sealed record FetchState(string Url, string? ETag, DateTimeOffset? LastModified, DateOnly? ListingDate);
+
+/// <summary>One invocation of a verb, with its outcome.</summary>
+public sealed record RunRecord(
+    long Id,
+    string Digest,
+    DateOnly? ListingDate,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    string Status,
+    string? Message);
+
+/// <summary>
+/// The store seam. Implementations: SQLite (default, embedded). Every method is safe to call repeatedly with the
+/// same data: upserts never duplicate rows. Failures throw (typically <see cref="StoreException"/>).
+/// </summary>
+public interface IPaperStore : IAsyncDisposable
+{
+    /// <summary>Creates or upgrades the schema (versioned migrations); idempotent.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records one category's announcement for a listing date in one transaction: upserts each paper by
+    /// (id, version; unknown version stored as 0) and replaces the announcement's membership list (paper order,
+    /// announce type). Re-saving the same announcement leaves the same rows.
+    /// </summary>
+    Task SaveAnnouncementAsync(Announcement announcement, string source, DateTimeOffset fetchedAt, CancellationToken cancellationToken);
+
+    Task<StoredAnnouncement?> GetAnnouncementAsync(string category, DateOnly listingDate, CancellationToken cancellationToken);
+
+    /// <summary>The papers of a stored announcement in their listing order, with AnnounceType and ListingDate set.</summary>
+    Task<IReadOnlyList<Paper>> GetAnnouncedPapersAsync(string category, DateOnly listingDate, CancellationToken cancellationToken);
+
+    /// <summary>The newest listing date stored for the category, or null.</summary>
+    Task<DateOnly?> GetLatestListingDateAsync(string category, CancellationToken cancellationToken);
+
+    Task<FetchState?> GetFetchStateAsync(string url, CancellationToken cancellationToken);
+
+    Task SaveFetchStateAsync(FetchState state, CancellationToken cancellationToken);
+
+    /// <summary>Starts a run row with status "running" and returns its id.</summary>
+    Task<long> StartRunAsync(string digest, DateTimeOffset startedAt, CancellationToken cancellationToken);
+
+    /// <summary>Sets the run's listing date, final status (complete, partial, no-announcement, failed ...) and message.</summary>
+    Task FinishRunAsync(long runId, DateOnly? listingDate, string status, string? message, DateTimeOffset finishedAt, CancellationToken cancellationToken);
+
+    /// <summary>The most recent runs, newest first.</summary>
+    Task<IReadOnlyList<RunRecord>> GetRunsAsync(int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>A store that cannot be opened, migrated or written; names the database.</summary>
+public sealed class StoreException(string database, string message, Exception? inner = null)
+    : Exception($"{database}: {message}", inner)
+{
+    public string Database { get; } = database;
+}
