@@ -1,0 +1,740 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using ArxivDigest.Papers;
+
+namespace ArxivDigest.Arxiv;
+
+/// <summary>
+/// Parses arXiv listing pages (<c>/list/&lt;cat&gt;/new</c>, <c>/recent</c>, <c>/pastweek</c>) into <see cref="Announcement"/>s.
+/// </summary>
+/// <remarks>
+/// <para>Three layouts are understood:</para>
+/// <list type="bullet">
+/// <item>2025/26: <c>&lt;h3&gt;Showing new listings for Wednesday, 12 August 2026&lt;/h3&gt;</c>, then section h3s
+/// "New submissions (showing N of M entries)", "Cross submissions (…)", "Replacement submissions (…)".</item>
+/// <item>mid-2024: section h3s carry the date: "New submissions for Friday, 9 August 2024 (showing 14 of 14 entries )".</item>
+/// <item>pre-2024: "New submissions for Fri, 15 Dec 23", "Cross-lists for …", "Replacements for …", ids inside
+/// <c>span.list-identifier</c>, no counts.</item>
+/// </list>
+/// <para>/recent and /pastweek pages have one h3 per mailing day: "Fri, 22 Nov 2024 (showing 75 of 75 entries )".</para>
+/// <para>Each entry's section is decided by document order relative to the headings (one walk over the document), so
+/// pages with or without <c>&lt;dl&gt;</c> wrappers parse alike. "(showing N of M entries)" counts are checked: a section
+/// must hold exactly N parsed entries, otherwise the page is incomplete and an <see cref="ArxivFormatException"/> is thrown.</para>
+/// <para>Browser-saved pages with a MathJax-processed DOM are read back as TeX: the rendered spans are dropped and each
+/// <c>&lt;script type="math/tex"&gt;</c> becomes <c>$…$</c> (<c>$$…$$</c> for display mode).</para>
+/// </remarks>
+public static partial class ListingPageParser
+{
+    private static readonly string[] DateFormats =
+    [
+        "dddd, d MMMM yyyy",
+        "ddd, d MMM yyyy",
+        "ddd, d MMM yy",
+        "dddd, d MMM yyyy",
+        "ddd, d MMMM yyyy",
+        "d MMMM yyyy",
+        "d MMM yyyy",
+        "d MMM yy",
+    ];
+
+    /// <summary>Parses a <c>/list/&lt;cat&gt;/new</c> page.</summary>
+    /// <param name="html">The page.</param>
+    /// <param name="category">The category or archive the page lists (goes to <see cref="Announcement.Category"/>).</param>
+    /// <param name="origin">URL or file, for messages.</param>
+    /// <exception cref="ArxivFormatException">Not a listing page, no listing date, entries outside any section, or a
+    /// section holding fewer/more entries than its heading promises.</exception>
+    public static Announcement ParseNew(string html, string category, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        var page = Walk(html, origin);
+
+        if (page.Headings.Any(h => h.Kind == HeadingKind.Day))
+        {
+            throw new ArxivFormatException(origin,
+                $"page has day headings ('{page.Headings.First(h => h.Kind == HeadingKind.Day).Text}'): a /recent or /pastweek page, not /new");
+        }
+
+        var listingHeading = page.Headings.FirstOrDefault(h => h.Kind == HeadingKind.Listing);
+        var sections = page.Groups.Where(g => g.Heading is { Kind: HeadingKind.Section }).ToList();
+        var entryCount = page.Orphans.Count + page.Groups.Sum(g => g.Entries.Count);
+
+        if (page.Orphans.Count > 0)
+        {
+            throw new ArxivFormatException(origin, sections.Count == 0
+                ? $"page has {page.Orphans.Count} entries but no section headings (New/Cross/Replacement submissions)"
+                : $"{page.Orphans.Count} entries precede the first section heading");
+        }
+
+        DateOnly? date = listingHeading?.Date;
+        foreach (var s in sections)
+        {
+            if (s.Heading!.Date is { } d)
+            {
+                if (date is { } known && known != d)
+                {
+                    throw new ArxivFormatException(origin,
+                        $"section heading '{s.Heading.Text}' is dated {d:yyyy-MM-dd}, the listing {known:yyyy-MM-dd}");
+                }
+
+                date = d;
+            }
+        }
+
+        if (entryCount == 0)
+        {
+            CheckCounts(sections, origin);
+            if (sections.Count > 0 || listingHeading is not null || page.SaysNoUpdates)
+            {
+                return new Announcement
+                {
+                    Category = category,
+                    ListingDate = date,
+                    Kind = AnnouncementKind.Empty,
+                    Origin = origin,
+                };
+            }
+
+            throw NotAListing(page, origin);
+        }
+
+        if (date is null)
+        {
+            throw new ArxivFormatException(origin,
+                "no listing date: neither 'Showing new listings for <date>' nor a dated section heading was found");
+        }
+
+        CheckCounts(sections, origin);
+
+        var papers = new List<Paper>(entryCount);
+        foreach (var s in sections)
+        {
+            foreach (var e in s.Entries)
+            {
+                papers.Add(ParseEntry(e, s.Heading!.SectionType, recent: false, date, origin));
+            }
+        }
+
+        return new Announcement
+        {
+            Category = category,
+            ListingDate = date,
+            Kind = AnnouncementKind.Papers,
+            Papers = papers,
+            Origin = origin,
+        };
+    }
+
+    /// <summary>
+    /// Parses a <c>/list/&lt;cat&gt;/recent</c> or <c>/pastweek</c> page: one <see cref="Announcement"/> per day section,
+    /// newest first. Entries marked "(cross-list from X)" are <see cref="AnnounceType.Cross"/>, the others
+    /// <see cref="AnnounceType.New"/>. These pages carry no abstracts (<see cref="Paper.Abstract"/> is ""), and
+    /// <see cref="Paper.Version"/> is known only from the html link (the page shows each paper's current version).
+    /// A page that is recognisably a recent listing but holds no day at all yields an empty list.
+    /// </summary>
+    /// <exception cref="ArxivFormatException">Not a listing page, entries outside any day heading, or a day/section
+    /// holding a different number of entries than its heading promises.</exception>
+    public static IReadOnlyList<Announcement> ParseRecent(string html, string category, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        var page = Walk(html, origin);
+
+        var entryCount = page.Orphans.Count + page.Groups.Sum(g => g.Entries.Count);
+        var days = new List<(Heading Day, List<Group> Groups)>();
+        foreach (var g in page.Groups)
+        {
+            if (g.Heading!.Kind == HeadingKind.Day)
+            {
+                days.Add((g.Heading, [g]));
+            }
+            else if (days.Count > 0)
+            {
+                days[^1].Groups.Add(g);
+            }
+            else if (g.Entries.Count > 0)
+            {
+                throw new ArxivFormatException(origin,
+                    $"entries under '{g.Heading.Text}' before any day heading: not a /recent or /pastweek page (a /new page?)");
+            }
+        }
+
+        if (page.Orphans.Count > 0)
+        {
+            throw new ArxivFormatException(origin, days.Count == 0
+                ? $"page has {page.Orphans.Count} entries but no day headings ('Fri, 22 Nov 2024 (showing …)')"
+                : $"{page.Orphans.Count} entries precede the first day heading");
+        }
+
+        if (days.Count == 0)
+        {
+            if (entryCount == 0 && (page.SaysNoUpdates || page.SaysRecent))
+            {
+                return [];
+            }
+
+            throw NotAListing(page, origin);
+        }
+
+        var result = new List<Announcement>(days.Count);
+        foreach (var (day, groups) in days)
+        {
+            var parsed = groups.Sum(g => g.Entries.Count);
+            if (day.Shown is { } shown && shown != parsed)
+            {
+                throw new ArxivFormatException(origin,
+                    $"day '{day.Label}' promises {shown} entries (of {day.Total}), parsed {parsed}");
+            }
+
+            CheckCounts(groups.Where(g => g.Heading!.Kind == HeadingKind.Section), origin);
+
+            var papers = new List<Paper>(parsed);
+            foreach (var g in groups)
+            {
+                var type = g.Heading!.Kind == HeadingKind.Section ? g.Heading.SectionType : AnnounceType.New;
+                foreach (var e in g.Entries)
+                {
+                    papers.Add(ParseEntry(e, type, recent: true, day.Date, origin));
+                }
+            }
+
+            result.Add(new Announcement
+            {
+                Category = category,
+                ListingDate = day.Date,
+                Kind = papers.Count == 0 ? AnnouncementKind.Empty : AnnouncementKind.Papers,
+                Papers = papers,
+                Origin = origin,
+            });
+        }
+
+        // The page lists newest first; keep that order guaranteed (stable for equal dates).
+        return result.OrderByDescending(a => a.ListingDate).ToList();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Document walk
+
+    private enum HeadingKind
+    {
+        /// <summary>"Showing new listings for &lt;date&gt;".</summary>
+        Listing,
+
+        /// <summary>"New submissions …", "Cross submissions …", "Cross-lists for …", "Replacement(s) …".</summary>
+        Section,
+
+        /// <summary>"Fri, 22 Nov 2024 (showing …)" on /recent and /pastweek.</summary>
+        Day,
+    }
+
+    private sealed record Heading(HeadingKind Kind, string Text, string Label, AnnounceType SectionType, DateOnly? Date, int? Shown, int? Total);
+
+    private sealed record Entry(IElement Dt, IElement Dd);
+
+    private sealed class Group(Heading heading)
+    {
+        public Heading? Heading { get; } = heading;
+
+        public List<Entry> Entries { get; } = [];
+    }
+
+    private sealed class Page
+    {
+        public List<Heading> Headings { get; } = [];
+
+        public List<Group> Groups { get; } = [];
+
+        public List<Entry> Orphans { get; } = [];
+
+        public bool SaysNoUpdates { get; set; }
+
+        public bool SaysRecent { get; set; }
+
+        public string Title { get; set; } = "";
+
+        public string FirstHeadline { get; set; } = "";
+    }
+
+    private static Page Walk(string html, string origin)
+    {
+        var document = new HtmlParser().ParseDocument(html);
+        var page = new Page { Title = Text.Normalize(document.Title) };
+        var root = (IElement?)document.Body ?? document.DocumentElement;
+        if (root is null)
+        {
+            throw new ArxivFormatException(origin, "not an HTML document");
+        }
+
+        Group? current = null;
+        IElement? pendingDt = null;
+
+        // QuerySelectorAll returns matches in document order: one pass over the tree, no position comparisons.
+        foreach (var el in root.QuerySelectorAll("h1, h2, h3, h4, dt, dd, p"))
+        {
+            switch (el.LocalName)
+            {
+                case "dt":
+                    if (pendingDt is not null && IsEntryDt(pendingDt))
+                    {
+                        throw new ArxivFormatException(origin, $"entry {Describe(pendingDt)} has no <dd> with its metadata");
+                    }
+
+                    pendingDt = el;
+                    break;
+
+                case "dd":
+                    if (pendingDt is null)
+                    {
+                        if (el.QuerySelector("div.list-title") is not null)
+                        {
+                            throw new ArxivFormatException(origin, "a <dd> with a list-title follows no <dt>");
+                        }
+
+                        break;
+                    }
+
+                    var entry = new Entry(pendingDt, el);
+                    pendingDt = null;
+                    if (current is null)
+                    {
+                        page.Orphans.Add(entry);
+                    }
+                    else
+                    {
+                        current.Entries.Add(entry);
+                    }
+
+                    break;
+
+                case "p":
+                    // Only the short status paragraphs matter; abstracts (p.mathjax) are skipped cheaply.
+                    if (!page.SaysNoUpdates && !el.ClassList.Contains("mathjax")
+                        && el.TextContent.Contains("No updates", StringComparison.OrdinalIgnoreCase))
+                    {
+                        page.SaysNoUpdates = true;
+                    }
+
+                    break;
+
+                default:
+                    var text = Text.Normalize(el.TextContent);
+                    if (page.FirstHeadline.Length == 0 && text.Length > 0 && el.LocalName is "h1")
+                    {
+                        page.FirstHeadline = text;
+                    }
+
+                    if (text.Contains("recent submissions", StringComparison.OrdinalIgnoreCase))
+                    {
+                        page.SaysRecent = true;
+                    }
+
+                    if (ClassifyHeading(text, origin) is not { } heading)
+                    {
+                        break;
+                    }
+
+                    if (pendingDt is not null && IsEntryDt(pendingDt))
+                    {
+                        throw new ArxivFormatException(origin, $"entry {Describe(pendingDt)} has no <dd> with its metadata");
+                    }
+
+                    pendingDt = null;
+                    page.Headings.Add(heading);
+                    if (heading.Kind != HeadingKind.Listing)
+                    {
+                        current = new Group(heading);
+                        page.Groups.Add(current);
+                    }
+
+                    break;
+            }
+        }
+
+        if (pendingDt is not null && IsEntryDt(pendingDt))
+        {
+            throw new ArxivFormatException(origin, $"entry {Describe(pendingDt)} has no <dd> with its metadata");
+        }
+
+        return page;
+    }
+
+    private static bool IsEntryDt(IElement dt) =>
+        dt.QuerySelector("a[title='Abstract'], span.list-identifier") is not null
+        || dt.TextContent.Contains("arXiv:", StringComparison.Ordinal);
+
+    private static string Describe(IElement dt) => $"'{Text.Normalize(dt.TextContent)}'";
+
+    private static ArxivFormatException NotAListing(Page page, string origin)
+    {
+        var what = page.FirstHeadline.Length > 0 ? page.FirstHeadline : page.Title;
+        return new ArxivFormatException(origin,
+            "not an arXiv listing page: no entries, no listing/section/day headings and no 'No updates today'"
+            + (what.Length > 0 ? $" (page says '{Truncate(what, 120)}')" : ""));
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+
+    private static void CheckCounts(IEnumerable<Group> sections, string origin)
+    {
+        foreach (var s in sections)
+        {
+            var h = s.Heading!;
+            if (h.Shown is { } shown && shown != s.Entries.Count)
+            {
+                throw new ArxivFormatException(origin,
+                    $"section '{h.Label}' promises {shown} entries (of {h.Total}), parsed {s.Entries.Count}");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Headings
+
+    [GeneratedRegex(@"\(\s*(?:continued,\s*)?showing\s+(?:first\s+|last\s+)?(?<n>\d+)\s+of\s+(?<m>\d+)\s+entries\s*\)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ShowingRegex();
+
+    [GeneratedRegex(@"^(?<label>New submissions|Cross submissions|Cross-lists|Cross lists|Replacement submissions|Replacements)(?:\s+for\s+(?<date>[^()]+?))?\s*(?:\(.*\))?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SectionRegex();
+
+    [GeneratedRegex(@"^Showing new listings for\s+(?<date>[^()]+?)\s*(?:\(.*\))?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ListingRegex();
+
+    [GeneratedRegex(@"^(?<date>[A-Za-z]{3,9},\s+\d{1,2}\s+[A-Za-z]{3,9}\s+\d{2,4})\s*(?:\(.*\))?\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex DayRegex();
+
+    private static Heading? ClassifyHeading(string text, string origin)
+    {
+        if (text.Length == 0 || text.Length > 200)
+        {
+            return null;
+        }
+
+        var showing = ShowingRegex().Match(text);
+        int? shown = showing.Success ? int.Parse(showing.Groups["n"].Value, CultureInfo.InvariantCulture) : null;
+        int? total = showing.Success ? int.Parse(showing.Groups["m"].Value, CultureInfo.InvariantCulture) : null;
+
+        var m = ListingRegex().Match(text);
+        if (m.Success)
+        {
+            return new Heading(HeadingKind.Listing, text, "Showing new listings", AnnounceType.New,
+                ParseDate(m.Groups["date"].Value, text, origin), shown, total);
+        }
+
+        m = SectionRegex().Match(text);
+        if (m.Success)
+        {
+            var label = m.Groups["label"].Value;
+            var type = char.ToUpperInvariant(label[0]) switch
+            {
+                'N' => AnnounceType.New,
+                'C' => AnnounceType.Cross,
+                _ => AnnounceType.Replace,
+            };
+            var date = m.Groups["date"].Success ? ParseDate(m.Groups["date"].Value, text, origin) : (DateOnly?)null;
+            return new Heading(HeadingKind.Section, text, label, type, date, shown, total);
+        }
+
+        m = DayRegex().Match(text);
+        if (m.Success && TryParseDate(m.Groups["date"].Value) is { } day)
+        {
+            return new Heading(HeadingKind.Day, text, m.Groups["date"].Value, AnnounceType.New, day, shown, total);
+        }
+
+        return null;
+    }
+
+    private static DateOnly? TryParseDate(string s) =>
+        DateTime.TryParseExact(Text.Normalize(s), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var dt)
+            ? DateOnly.FromDateTime(dt)
+            : null;
+
+    private static DateOnly ParseDate(string s, string heading, string origin) =>
+        TryParseDate(s) ?? throw new ArxivFormatException(origin, $"cannot read the date '{Text.Normalize(s)}' in heading '{heading}'");
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Entries
+
+    [GeneratedRegex(@"^(?<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?<v>\d+))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdRegex();
+
+    [GeneratedRegex(@"/abs/(?<id>[^?#]+?)/?(?:[?#]|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex AbsHrefRegex();
+
+    [GeneratedRegex(@"arXiv:\s*(?<id>\S+)", RegexOptions.CultureInvariant)]
+    private static partial Regex ArxivTextRegex();
+
+    [GeneratedRegex(@"/html/(?<id>.+?)v(?<v>\d+)(?:[/?#]|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex HtmlHrefRegex();
+
+    [GeneratedRegex(@"\(\s*cross-list from\s+(?<from>[^)\s,]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CrossListRegex();
+
+    [GeneratedRegex(@"^(?<name>.*?)\s*\((?<code>[A-Za-z][A-Za-z\-]*(?:\.[A-Za-z\-]+)?)\)$", RegexOptions.CultureInvariant)]
+    private static partial Regex SubjectRegex();
+
+    /// <param name="recent">A /recent or /pastweek entry: "(cross-list from X)" makes it Cross; no version is assumed.</param>
+    private static Paper ParseEntry(Entry e, AnnounceType sectionType, bool recent, DateOnly? date, string origin)
+    {
+        var (id, idVersion) = ReadId(e.Dt, origin);
+        var where = $"entry arXiv:{id}";
+
+        var crossList = CrossListRegex().IsMatch(e.Dt.TextContent);
+        var type = sectionType switch
+        {
+            AnnounceType.Replace or AnnounceType.ReplaceCross => crossList ? AnnounceType.ReplaceCross : AnnounceType.Replace,
+            AnnounceType.New when crossList && recent => AnnounceType.Cross,
+            _ => sectionType,
+        };
+
+        // A /new page's New section is v1 by definition; elsewhere the page shows the current version, known only
+        // from the html link.
+        var version = ReadHtmlVersion(e.Dt, id) ?? idVersion ?? (type == AnnounceType.New && !recent ? 1 : null);
+
+        var titleDiv = e.Dd.QuerySelector("div.list-title")
+            ?? throw new ArxivFormatException(origin, $"{where}: no div.list-title");
+        var title = ReadText(titleDiv);
+        if (title.Length == 0)
+        {
+            throw new ArxivFormatException(origin, $"{where}: empty title");
+        }
+
+        var authors = new List<string>();
+        if (e.Dd.QuerySelector("div.list-authors") is { } authorsDiv)
+        {
+            foreach (var a in authorsDiv.QuerySelectorAll("a"))
+            {
+                // Skip links that arxiv_urlize made out of text (class link-external / link-https).
+                if (a.ClassList.Any(c => c.StartsWith("link-", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                var name = ReadText(a);
+                if (name.Length > 0)
+                {
+                    authors.Add(name);
+                }
+            }
+        }
+
+        var (primary, subjects) = ReadSubjects(e.Dd, where, origin);
+
+        return new Paper
+        {
+            Id = id,
+            Version = version,
+            Title = title,
+            Authors = authors,
+            Abstract = e.Dd.QuerySelector("p.mathjax") is { } p ? ReadText(p) : "",
+            Comments = Optional(e.Dd.QuerySelector("div.list-comments")),
+            JournalRef = Optional(e.Dd.QuerySelector("div.list-journal-ref")),
+            Doi = ReadDoi(e.Dd),
+            PrimaryCategory = primary,
+            Subjects = subjects,
+            AnnounceType = type,
+            ListingDate = date,
+        };
+    }
+
+    private static (string Id, int? Version) ReadId(IElement dt, string origin)
+    {
+        var anchor = dt.QuerySelector("a[title='Abstract']") ?? dt.QuerySelector("span.list-identifier a");
+        var candidates = new List<string>(3);
+        if (anchor is not null)
+        {
+            if (anchor.GetAttribute("id") is { Length: > 0 } idAttr)
+            {
+                candidates.Add(idAttr.Trim());
+            }
+
+            if (anchor.GetAttribute("href") is { } href && AbsHrefRegex().Match(href) is { Success: true } hm)
+            {
+                candidates.Add(hm.Groups["id"].Value);
+            }
+
+            if (ArxivTextRegex().Match(anchor.TextContent) is { Success: true } tm)
+            {
+                candidates.Add(tm.Groups["id"].Value);
+            }
+        }
+
+        if (candidates.Count == 0 && ArxivTextRegex().Match(dt.TextContent) is { Success: true } dm)
+        {
+            candidates.Add(dm.Groups["id"].Value);
+        }
+
+        foreach (var c in candidates)
+        {
+            var m = IdRegex().Match(c);
+            if (m.Success)
+            {
+                int? v = m.Groups["v"].Success ? int.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture) : null;
+                return (m.Groups["id"].Value, v);
+            }
+        }
+
+        throw new ArxivFormatException(origin, $"no arXiv id in entry {Describe(dt)}");
+    }
+
+    private static int? ReadHtmlVersion(IElement dt, string id)
+    {
+        foreach (var a in dt.QuerySelectorAll("a[href]"))
+        {
+            var m = HtmlHrefRegex().Match(a.GetAttribute("href")!);
+            if (m.Success && m.Groups["id"].Value == id)
+            {
+                return int.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return null;
+    }
+
+    private static (string Primary, IReadOnlyList<Subject> Subjects) ReadSubjects(IElement dd, string where, string origin)
+    {
+        var div = dd.QuerySelector("div.list-subjects");
+        if (div is null)
+        {
+            throw new ArxivFormatException(origin, $"{where}: no div.list-subjects");
+        }
+
+        Subject? primary = null;
+        if (div.QuerySelector("span.primary-subject") is { } span)
+        {
+            primary = ParseSubject(ReadText(span), where, origin);
+        }
+
+        var subjects = new List<Subject>();
+        if (primary is not null)
+        {
+            subjects.Add(primary);
+        }
+
+        foreach (var part in ReadText(div).Split(';'))
+        {
+            var piece = Text.Normalize(part);
+            if (piece.Length == 0)
+            {
+                continue;
+            }
+
+            var s = ParseSubject(piece, where, origin);
+            if (!subjects.Contains(s))
+            {
+                subjects.Add(s);
+            }
+        }
+
+        if (subjects.Count == 0)
+        {
+            throw new ArxivFormatException(origin, $"{where}: empty subjects");
+        }
+
+        return ((primary ?? subjects[0]).Code, subjects);
+    }
+
+    private static Subject ParseSubject(string text, string where, string origin)
+    {
+        var m = SubjectRegex().Match(text);
+        if (!m.Success)
+        {
+            throw new ArxivFormatException(origin, $"{where}: cannot read subject '{text}' (expected 'Name (code)')");
+        }
+
+        return new Subject(m.Groups["code"].Value, Text.Normalize(m.Groups["name"].Value));
+    }
+
+    private static string? ReadDoi(IElement dd)
+    {
+        foreach (var div in dd.QuerySelectorAll("div"))
+        {
+            var isDoi = div.ClassList.Any(c => c.Equals("list-doi", StringComparison.OrdinalIgnoreCase))
+                || (div.QuerySelector("span.descriptor") is { } d
+                    && Text.Normalize(d.TextContent).TrimEnd(':').Equals("DOI", StringComparison.OrdinalIgnoreCase));
+            if (!isDoi)
+            {
+                continue;
+            }
+
+            var value = ReadText(div);
+            if (value.StartsWith("https://doi.org/", StringComparison.OrdinalIgnoreCase))
+            {
+                value = value["https://doi.org/".Length..];
+            }
+
+            return Text.NormalizeOptional(value);
+        }
+
+        return null;
+    }
+
+    private static string? Optional(IElement? div) => div is null ? null : Text.NormalizeOptional(ReadText(div));
+
+    /// <summary>
+    /// Text of an element without its <c>span.descriptor</c> ("Title:", "Comments:"), with MathJax output turned back
+    /// into TeX, whitespace-normalised.
+    /// </summary>
+    private static string ReadText(IElement element)
+    {
+        var sb = new StringBuilder();
+        AppendChildren(element, sb);
+        return Text.Normalize(sb.ToString());
+    }
+
+    private static void AppendChildren(INode node, StringBuilder sb)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            switch (child)
+            {
+                case IText t:
+                    sb.Append(t.Data);
+                    break;
+
+                case IElement el:
+                    AppendElement(el, sb);
+                    break;
+            }
+        }
+    }
+
+    private static void AppendElement(IElement el, StringBuilder sb)
+    {
+        switch (el.LocalName)
+        {
+            case "br":
+                sb.Append(' ');
+                return;
+
+            case "script":
+                var type = el.GetAttribute("type") ?? "";
+                if (type.StartsWith("math/tex", StringComparison.OrdinalIgnoreCase))
+                {
+                    var delimiter = type.Contains("mode=display", StringComparison.OrdinalIgnoreCase) ? "$$" : "$";
+                    sb.Append(delimiter).Append(el.TextContent).Append(delimiter);
+                }
+
+                return;
+
+            case "style":
+            case "noscript":
+                return;
+        }
+
+        if (el.LocalName.StartsWith("mjx-", StringComparison.Ordinal))
+        {
+            return; // MathJax 3 output; its source is not kept in the DOM
+        }
+
+        foreach (var c in el.ClassList)
+        {
+            if (c == "descriptor" || c.StartsWith("MathJax", StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        AppendChildren(el, sb);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace ArxivDigest.Storage;
+
+/// <summary>
+/// The SQLite schema as an ordered list of migration scripts. Script <c>i</c> (0-based) takes the database from
+/// version <c>i</c> to <c>i + 1</c>; each is applied in its own transaction exactly once, and recorded as a row in
+/// <c>schema_version</c>. Never edit a released script: append a new one.
+/// </summary>
+public static class SqliteMigrations
+{
+    private const string SchemaVersionTable = """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version    INTEGER PRIMARY KEY,
+            applied_at TEXT NOT NULL
+        );
+        """;
+
+    private static readonly string[] Scripts =
+    [
+        // v1: papers, announcements and their membership, HTTP validators, runs.
+        """
+        CREATE TABLE papers (
+            id               TEXT    NOT NULL,
+            version          INTEGER NOT NULL DEFAULT 0,   -- 0 = unknown
+            title            TEXT    NOT NULL,
+            authors_json     TEXT    NOT NULL DEFAULT '[]',
+            abstract         TEXT    NOT NULL DEFAULT '',
+            comments         TEXT,
+            journal_ref      TEXT,
+            doi              TEXT,
+            primary_category TEXT    NOT NULL DEFAULT '',
+            subjects_json    TEXT    NOT NULL DEFAULT '[]', -- [{"code":..,"name":..}]
+            first_seen       TEXT    NOT NULL,
+            updated_at       TEXT    NOT NULL,
+            PRIMARY KEY (id, version)
+        );
+
+        CREATE TABLE announcements (
+            category     TEXT    NOT NULL,
+            listing_date TEXT    NOT NULL,                 -- yyyy-MM-dd
+            source       TEXT    NOT NULL,
+            fetched_at   TEXT    NOT NULL,
+            paper_count  INTEGER NOT NULL,
+            PRIMARY KEY (category, listing_date)
+        );
+
+        CREATE TABLE announcement_papers (
+            category      TEXT    NOT NULL,
+            listing_date  TEXT    NOT NULL,
+            position      INTEGER NOT NULL,
+            paper_id      TEXT    NOT NULL,
+            version       INTEGER NOT NULL,
+            announce_type TEXT    NOT NULL CHECK (announce_type IN ('new', 'cross', 'replace', 'replace-cross')),
+            PRIMARY KEY (category, listing_date, paper_id),
+            FOREIGN KEY (category, listing_date) REFERENCES announcements (category, listing_date) ON DELETE CASCADE,
+            FOREIGN KEY (paper_id, version) REFERENCES papers (id, version)
+        );
+
+        CREATE INDEX ix_announcement_papers_position ON announcement_papers (category, listing_date, position);
+        CREATE INDEX ix_announcement_papers_paper ON announcement_papers (paper_id, version);
+
+        CREATE TABLE fetch_state (
+            url           TEXT PRIMARY KEY NOT NULL,
+            etag          TEXT,
+            last_modified TEXT,
+            listing_date  TEXT
+        );
+
+        CREATE TABLE runs (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            digest       TEXT NOT NULL,
+            listing_date TEXT,
+            started_at   TEXT NOT NULL,
+            finished_at  TEXT,
+            status       TEXT NOT NULL,
+            message      TEXT
+        );
+        """,
+    ];
+
+    /// <summary>The schema version this build creates and understands.</summary>
+    public static int LatestVersion => Scripts.Length;
+
+    /// <summary>The schema version recorded in the database; 0 for a database without <c>schema_version</c>.</summary>
+    internal static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var exists = connection.CreateCommand();
+        exists.Transaction = transaction;
+        exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
+        if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+        {
+            return 0;
+        }
+
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT coalesce(max(version), 0) FROM schema_version";
+        return Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Applies every pending script, each in its own (immediate) transaction that re-checks the version first, so
+    /// two processes migrating the same file at once apply each script once. Returns the number applied.
+    /// </summary>
+    internal static async Task<int> ApplyAsync(SqliteConnection connection, string database, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var current = await ReadVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        ThrowIfNewer(database, current);
+
+        var applied = 0;
+        for (var target = current + 1; target <= LatestVersion; target++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var transaction = connection.BeginTransaction(deferred: false);
+
+            using (var create = connection.CreateCommand())
+            {
+                create.Transaction = transaction;
+                create.CommandText = SchemaVersionTable;
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var inside = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            ThrowIfNewer(database, inside);
+            if (inside >= target)
+            {
+                // Another process got here first.
+                transaction.Commit();
+                target = inside;
+                continue;
+            }
+
+            using (var script = connection.CreateCommand())
+            {
+                script.Transaction = transaction;
+                script.CommandText = Scripts[target - 1];
+                await script.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($version, $appliedAt)";
+                record.Parameters.AddWithValue("$version", target);
+                record.Parameters.AddWithValue("$appliedAt", now.ToString("O", CultureInfo.InvariantCulture));
+                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            transaction.Commit();
+            applied++;
+        }
+
+        return applied;
+    }
+
+    private static void ThrowIfNewer(string database, int version)
+    {
+        if (version > LatestVersion)
+        {
+            throw new StoreException(
+                database,
+                $"database schema version {version} is newer than this ArxivDigest supports ({LatestVersion})");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using ArxivDigest.Arxiv;
+using ArxivDigest.Cli.Commands;
+using ArxivDigest.Cli.Configuration;
+using ArxivDigest.Cli.Pipeline;
+using ArxivDigest.Papers;
+using ArxivDigest.Storage;
+
+namespace ArxivDigest.Cli;
+
+/// <summary>Builds the command tree and maps every failure to a one-line message and an exit code.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        var common = new CommonOptions();
+        var root = new RootCommand("ArxivDigest: today's arXiv announcement, filtered by your keyword queries, translated, as a digest.");
+
+        var run = new Command("run", "Fetch the latest announcement, store it, and write the digest (the main job)");
+        common.AddTo(run);
+        run.SetAction((r, ct) => Guard(context, () => WithJobAsync(common.Read(r), context, (job, _) => job.RunAsync(ct))));
+
+        var fetch = new Command("fetch", "Fetch the latest announcement of each category and store it, without writing a digest");
+        common.AddTo(fetch);
+        fetch.SetAction((r, ct) => Guard(context, () => WithJobAsync(common.Read(r), context, async (job, _) =>
+        {
+            await job.FetchAllAsync(ct);
+            return ExitCodes.Success;
+        })));
+
+        var digest = new Command("digest", "Re-render the digest of a stored announcement");
+        var date = new Option<string>("--date") { Description = "Listing date of the stored announcement", HelpName = "YYYY-MM-DD", Required = true };
+        digest.Options.Add(date);
+        common.AddTo(digest);
+        digest.SetAction((r, ct) => Guard(context, () =>
+        {
+            var text = r.GetValue(date)!;
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                throw new ConfigurationException("--date", $"'{text}' is not a date (YYYY-MM-DD)");
+            }
+
+            return WithJobAsync(common.Read(r), context, (job, _) => job.RenderStoredAsync(d, ct));
+        }));
+
+        var config = new Command("config", "Write or check the configuration file");
+        var init = new Command("init", "Write a commented default config file");
+        var initPath = new Option<string>("--config") { Description = "Where to write it; default ~/.config/arxiv-digest/config.toml", HelpName = "FILE" };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing file" };
+        init.Options.Add(initPath);
+        init.Options.Add(force);
+        init.SetAction((r, _) => Guard(context, () => Task.FromResult(ConfigInit(r.GetValue(initPath), r.GetValue(force), context))));
+        var check = new Command("check", "Validate the configuration (file, environment, options); report every problem with its file and line");
+        common.AddTo(check);
+        check.SetAction((r, _) => Guard(context, () =>
+        {
+            var settings = SettingsResolver.Resolve(common.Read(r), context.Environment);
+            context.Out.WriteLine($"ok: {settings.ConfigPath ?? "(no config file; defaults, environment and options)"}");
+            foreach (var spec in settings.Digests)
+            {
+                context.Out.WriteLine($"  digest {spec.Name}: categories {string.Join(", ", spec.Categories)}; queries {string.Join(" | ", spec.Queries)}");
+            }
+
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        config.Subcommands.Add(init);
+        config.Subcommands.Add(check);
+
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(fetch);
+        root.Subcommands.Add(digest);
+        root.Subcommands.Add(config);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                context.Error.WriteLine($"error: {error.Message}");
+            }
+
+            context.Error.WriteLine("Run 'arxiv-digest --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
+    }
+
+    private static async Task<int> WithJobAsync(RawOptions raw, CliContext context, Func<DigestJob, Settings, Task<int>> work)
+    {
+        var settings = SettingsResolver.Resolve(raw, context.Environment);
+        var politeness = new PolitenessOptions { RequestInterval = settings.RequestInterval };
+        using var http = context.HttpHandler is { } handler
+            ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }
+            : PoliteHttpClient.CreateHttpClient(politeness);
+        if (context.HttpHandler is not null)
+        {
+            http.DefaultRequestHeaders.UserAgent.ParseAdd(politeness.UserAgent);
+        }
+
+        await using var store = await SqliteStore.OpenAsync(settings.Db, CancellationToken.None);
+        var reporter = new Reporter(context.Out, context.Error, context.Interactive, context.Time);
+        var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time), context.Time, reporter);
+        return await work(job, settings);
+    }
+
+    private static int ConfigInit(string? path, bool force, CliContext context)
+    {
+        var target = path ?? SettingsResolver.DefaultConfigPath();
+        if (File.Exists(target) && !force)
+        {
+            throw new ConfigurationException(target, "config file already exists; use --force to overwrite it");
+        }
+
+        var dir = Path.GetDirectoryName(Path.GetFullPath(target));
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        File.WriteAllText(target, DefaultConfig.Text + "\n");
+        context.Out.WriteLine($"wrote {target}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Maps exceptions to one line on stderr and an exit code; no stack trace for user errors.</summary>
+    private static async Task<int> Guard(CliContext context, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ConfigurationException e)
+        {
+            foreach (var p in e.Problems)
+            {
+                context.Error.WriteLine($"error: {p}");
+            }
+
+            return ExitCodes.Usage;
+        }
+        catch (StoreException e)
+        {
+            context.Error.WriteLine($"error: database {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (SourceException e)
+        {
+            context.Error.WriteLine($"error: fetch failed: {e.Message}");
+            return ExitCodes.Source;
+        }
+        catch (ArxivFormatException e)
+        {
+            context.Error.WriteLine($"error: source: {e.Message}");
+            return ExitCodes.Source;
+        }
+        catch (OperationCanceledException)
+        {
+            context.Error.WriteLine("error: interrupted");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            context.Error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+            if (context.Environment["ARXIV_DIGEST_DEBUG"] is "1")
+            {
+                context.Error.WriteLine(e);
+            }
+
+            return ExitCodes.Unexpected;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+namespace ArxivDigest.Cli.Commands;
+
+/// <summary>The commented config file written by <c>config init</c>; every key shows its default.</summary>
+public static class DefaultConfig
+{
+    public const string Text = """
+        # ArxivDigest configuration (TOML). Every key is optional; the values shown are the defaults.
+        # Each key can also be set by an environment variable ARXIV_DIGEST_<KEY> (upper case, e.g. ARXIV_DIGEST_DB)
+        # or a command-line option (--db ...); the command line wins, then the environment, then this file.
+
+        # SQLite database (embedded, nothing to install). Default: ~/.local/share/arxiv-digest/arxiv-digest.db
+        # db = "~/.local/share/arxiv-digest/arxiv-digest.db"
+
+        # Where digests are written: {out}/{digest name}/{listing date}.{txt,md,json}
+        out = "./digests"
+
+        # arXiv categories or whole archives to follow: "cs", "cs.AI", "hep-ph", "math.CO" ...
+        categories = ["cs"]
+
+        # Keyword phrases, in order. A paper is listed under the FIRST query it matches (title or abstract,
+        # case-insensitive, whole words, plurals folded: "diffusion policy" matches "diffusion policies").
+        queries = ["reinforcement learning", "diffusion policy"]
+
+        # Which entries of the announcement to keep: "new" (new submissions), "cross" (cross-lists), "replace".
+        include = ["new"]
+
+        # Source: "listing" (https://arxiv.org/list/<cat>/new, with its "showing N of N" check) or "rss".
+        source = "listing"
+        arxiv_url = "https://arxiv.org"
+        rss_url = "https://rss.arxiv.org"
+        api_url = "https://export.arxiv.org"
+
+        # Seconds between two requests to one host. arXiv asks for at least 3; lower values are refused for arxiv.org.
+        request_interval = 3
+
+        # Output formats: "text" (the reference layout), "markdown", "json".
+        formats = ["text", "markdown", "json"]
+
+        # Display time zone of the digest header (IANA name or UTC+8), and the target language of translations.
+        timezone = "Asia/Shanghai"
+        language = "zh"
+
+        # Translation provider: "none" (more providers are coming).
+        translator = "none"
+
+        # Evenings (ET dates) without an announcement. Leave unset to use the built-in list for 2024-2026 from
+        # https://info.arxiv.org/help/availability.html; setting it replaces that list.
+        # holidays = ["2026-11-26", "2026-12-25"]
+
+        # Several digests: one [[digest]] table each; unset keys take the values above.
+        # [[digest]]
+        # name = "robotics"
+        # categories = ["cs.RO"]
+        # queries = ["diffusion policy", "sim-to-real"]
+        """;
+}

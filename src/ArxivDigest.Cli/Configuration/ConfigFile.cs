@@ -1,0 +1,175 @@
+using System.Globalization;
+using Tomlyn.Parsing;
+using Tomlyn.Syntax;
+
+namespace ArxivDigest.Cli.Configuration;
+
+/// <summary>A value read from the config file, with its line for messages.</summary>
+public sealed record ConfigValue(object Value, string Where);
+
+/// <summary>
+/// Reads the TOML config file into flat key → value maps (top level, and one map per <c>[[digest]]</c> table),
+/// remembering each key's line, and reporting syntax errors, unknown keys and wrong types with file and line.
+/// </summary>
+public static class ConfigFile
+{
+    public static readonly IReadOnlyDictionary<string, Type> TopLevelKeys = new Dictionary<string, Type>
+    {
+        ["db"] = typeof(string),
+        ["out"] = typeof(string),
+        ["categories"] = typeof(string[]),
+        ["queries"] = typeof(string[]),
+        ["include"] = typeof(string[]),
+        ["source"] = typeof(string),
+        ["arxiv_url"] = typeof(string),
+        ["rss_url"] = typeof(string),
+        ["api_url"] = typeof(string),
+        ["formats"] = typeof(string[]),
+        ["timezone"] = typeof(string),
+        ["language"] = typeof(string),
+        ["translator"] = typeof(string),
+        ["request_interval"] = typeof(double),
+        ["holidays"] = typeof(string[]),
+    };
+
+    public static readonly IReadOnlyDictionary<string, Type> DigestKeys = new Dictionary<string, Type>
+    {
+        ["name"] = typeof(string),
+        ["categories"] = typeof(string[]),
+        ["queries"] = typeof(string[]),
+        ["include"] = typeof(string[]),
+        ["language"] = typeof(string),
+        ["timezone"] = typeof(string),
+    };
+
+    public sealed record Parsed(Dictionary<string, ConfigValue> TopLevel, List<Dictionary<string, ConfigValue>> Digests, List<ConfigProblem> Problems);
+
+    public static Parsed Read(string path)
+    {
+        var problems = new List<ConfigProblem>();
+        var top = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
+        var digests = new List<Dictionary<string, ConfigValue>>();
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new ConfigProblem(path, $"cannot read config file: {e.Message}"));
+            return new Parsed(top, digests, problems);
+        }
+
+        var doc = SyntaxParser.Parse(text, path, true);
+        foreach (var d in doc.Diagnostics)
+        {
+            if (d.Kind == DiagnosticMessageKind.Error)
+            {
+                problems.Add(new ConfigProblem($"{path}:{d.Span.Start.Line + 1}", d.Message));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return new Parsed(top, digests, problems);
+        }
+
+        foreach (var kv in doc.KeyValues)
+        {
+            Take(kv, top, TopLevelKeys, path, "", problems);
+        }
+
+        foreach (var table in doc.Tables)
+        {
+            var name = table.Name?.ToString().Trim() ?? "";
+            var line = $"{path}:{table.Span.Start.Line + 1}";
+            if (table is TableArraySyntax && name == "digest")
+            {
+                var map = new Dictionary<string, ConfigValue>(StringComparer.Ordinal) { ["@"] = new ConfigValue("", line) };
+                foreach (var item in table.Items)
+                {
+                    if (item is KeyValueSyntax kv)
+                    {
+                        Take(kv, map, DigestKeys, path, "digest.", problems);
+                    }
+                }
+
+                digests.Add(map);
+            }
+            else
+            {
+                problems.Add(new ConfigProblem(line, $"unknown table [{name}]; the only table is [[digest]]"));
+            }
+        }
+
+        return new Parsed(top, digests, problems);
+    }
+
+    private static void Take(KeyValueSyntax kv, Dictionary<string, ConfigValue> into, IReadOnlyDictionary<string, Type> known, string path, string prefix, List<ConfigProblem> problems)
+    {
+        var key = kv.Key?.ToString().Trim() ?? "";
+        var where = $"{path}:{kv.Span.Start.Line + 1}";
+        if (!known.TryGetValue(key, out var type))
+        {
+            problems.Add(new ConfigProblem(where, $"unknown key '{prefix}{key}'; known keys: {string.Join(", ", known.Keys)}"));
+            return;
+        }
+
+        var value = Convert(kv.Value, type);
+        if (value is null)
+        {
+            problems.Add(new ConfigProblem(where, $"'{prefix}{key}' must be {Describe(type)}"));
+            return;
+        }
+
+        into[key] = new ConfigValue(value, where);
+    }
+
+    private static object? Convert(ValueSyntax? value, Type type)
+    {
+        if (type == typeof(string))
+        {
+            return value is StringValueSyntax s ? s.Value : null;
+        }
+
+        if (type == typeof(double))
+        {
+            return value switch
+            {
+                IntegerValueSyntax i => (double)i.Value,
+                FloatValueSyntax f => f.Value,
+                StringValueSyntax s when double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+                _ => null,
+            };
+        }
+
+        if (type == typeof(string[]))
+        {
+            if (value is StringValueSyntax single)
+            {
+                return new[] { single.Value! };
+            }
+
+            if (value is ArraySyntax array)
+            {
+                var items = new List<string>();
+                foreach (var item in array.Items)
+                {
+                    if (item.Value is not StringValueSyntax s)
+                    {
+                        return null;
+                    }
+
+                    items.Add(s.Value!);
+                }
+
+                return items.ToArray();
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(Type t) =>
+        t == typeof(string) ? "a string" : t == typeof(double) ? "a number" : "a string or an array of strings";
+}

@@ -1,0 +1,37 @@
+namespace ArxivDigest.Cli.Configuration;
+
+/// <summary>What the command line said, before environment, config file and defaults are merged in.</summary>
+public sealed record RawOptions
+{
+    public string? Config { get; init; }
+
+    public string? Db { get; init; }
+
+    public string? Out { get; init; }
+
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    public IReadOnlyList<string> Queries { get; init; } = [];
+
+    public string? Include { get; init; }
+
+    public string? Source { get; init; }
+
+    public string? ArxivUrl { get; init; }
+
+    public string? RssUrl { get; init; }
+
+    public string? ApiUrl { get; init; }
+
+    public string? FromFile { get; init; }
+
+    public string? Format { get; init; }
+
+    public string? Timezone { get; init; }
+
+    public string? Language { get; init; }
+
+    public string? Translator { get; init; }
+
+    public string? RequestInterval { get; init; }
+}

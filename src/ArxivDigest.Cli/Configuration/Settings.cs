@@ -1,0 +1,39 @@
+using ArxivDigest.Arxiv;
+using ArxivDigest.Digests;
+using ArxivDigest.Rendering;
+
+namespace ArxivDigest.Cli.Configuration;
+
+/// <summary>Everything a verb needs, resolved from options, environment, config file and defaults (in that order).</summary>
+public sealed record Settings
+{
+    public required string Db { get; init; }
+
+    public required string Out { get; init; }
+
+    public required SourceOptions Source { get; init; }
+
+    public required IReadOnlyList<IDigestRenderer> Renderers { get; init; }
+
+    public required string Translator { get; init; }
+
+    public required TimeSpan RequestInterval { get; init; }
+
+    public required IReadOnlyList<DigestSpec> Digests { get; init; }
+
+    public required IReadOnlySet<DateOnly> Holidays { get; init; }
+
+    /// <summary>Where each setting came from, for <c>config check</c>.</summary>
+    public string? ConfigPath { get; init; }
+
+    public static string DefaultDbPath()
+    {
+        var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        if (string.IsNullOrEmpty(data))
+        {
+            data = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        }
+
+        return Path.Combine(data, "arxiv-digest", "arxiv-digest.db");
+    }
+}

@@ -1,0 +1,386 @@
+using System.Collections;
+using System.Globalization;
+using ArxivDigest.Arxiv;
+using ArxivDigest.Digests;
+using ArxivDigest.Matching;
+using ArxivDigest.Papers;
+using ArxivDigest.Rendering;
+using ArxivDigest.Schedule;
+
+namespace ArxivDigest.Cli.Configuration;
+
+/// <summary>
+/// Merges command-line options, <c>ARXIV_DIGEST_*</c> environment variables, the config file and the defaults
+/// (in that order of precedence), validating everything and reporting every problem at once.
+/// </summary>
+public static class SettingsResolver
+{
+    public const string EnvPrefix = "ARXIV_DIGEST_";
+
+    public static readonly IReadOnlyList<string> Translators = ["none"];
+
+    /// <summary>Config file read when --config is not given and it exists: ~/.config/arxiv-digest/config.toml.</summary>
+    public static string DefaultConfigPath() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "arxiv-digest", "config.toml");
+
+    public static Settings Resolve(RawOptions cli, IDictionary? environment = null)
+    {
+        var env = ReadEnvironment(environment ?? Environment.GetEnvironmentVariables());
+        var problems = new List<ConfigProblem>();
+
+        var configPath = cli.Config ?? Env(env, "CONFIG")?.Value;
+        var explicitConfig = configPath is not null;
+        configPath ??= DefaultConfigPath();
+        ConfigFile.Parsed? file = null;
+        if (explicitConfig || File.Exists(configPath))
+        {
+            if (!File.Exists(configPath))
+            {
+                problems.Add(new ConfigProblem(cli.Config is not null ? "--config" : EnvPrefix + "CONFIG", $"config file not found: {configPath}"));
+            }
+            else
+            {
+                file = ConfigFile.Read(configPath);
+                problems.AddRange(file.Problems);
+            }
+        }
+
+        // One lookup: CLI, then environment, then config file; each answer says where it came from.
+        (string? Value, string Where) Pick(string? cliValue, string option, string envName, string key)
+        {
+            if (cliValue is not null)
+            {
+                return (cliValue, option);
+            }
+
+            if (Env(env, envName) is { } e)
+            {
+                return e;
+            }
+
+            return file?.TopLevel.TryGetValue(key, out var v) == true && v.Value is string s ? (s, v.Where) : (null, option);
+        }
+
+        (IReadOnlyList<string>? Value, string Where) PickList(IReadOnlyList<string> cliValues, string? cliJoined, string option, string envName, string key, char separator)
+        {
+            if (cliValues.Count > 0)
+            {
+                return (cliValues, option);
+            }
+
+            if (cliJoined is not null)
+            {
+                return (Split(cliJoined, ','), option);
+            }
+
+            if (Env(env, envName) is { } e)
+            {
+                return (Split(e.Value, separator), e.Where);
+            }
+
+            return file?.TopLevel.TryGetValue(key, out var v) == true && v.Value is string[] a ? (a, v.Where) : (null, option);
+        }
+
+        var db = Pick(cli.Db, "--db", "DB", "db").Value ?? Settings.DefaultDbPath();
+        var outDir = Pick(cli.Out, "--out", "OUT", "out").Value ?? "./digests";
+
+        var source = Pick(cli.Source, "--source", "SOURCE", "source");
+        var kind = SourceKind.Listing;
+        if (source.Value is { } sv)
+        {
+            if (sv.Equals("listing", StringComparison.OrdinalIgnoreCase))
+            {
+                kind = SourceKind.Listing;
+            }
+            else if (sv.Equals("rss", StringComparison.OrdinalIgnoreCase))
+            {
+                kind = SourceKind.Rss;
+            }
+            else
+            {
+                problems.Add(new ConfigProblem(source.Where, $"unknown source '{sv}'; valid: listing, rss"));
+            }
+        }
+
+        var arxivUrl = Url(Pick(cli.ArxivUrl, "--arxiv-url", "ARXIV_URL", "arxiv_url"), "https://arxiv.org", problems);
+        var rssUrl = Url(Pick(cli.RssUrl, "--rss-url", "RSS_URL", "rss_url"), "https://rss.arxiv.org", problems);
+        var apiUrl = Url(Pick(cli.ApiUrl, "--api-url", "API_URL", "api_url"), "https://export.arxiv.org", problems);
+        var fromFile = cli.FromFile ?? Env(env, "FROM_FILE")?.Value;
+        if (fromFile is not null && !File.Exists(fromFile))
+        {
+            problems.Add(new ConfigProblem("--from-file", $"file not found: {fromFile}"));
+        }
+
+        var formats = PickList([], cli.Format, "--format", "FORMAT", "formats", ',');
+        var renderers = new List<IDigestRenderer>();
+        foreach (var f in formats.Value ?? ["text", "markdown", "json"])
+        {
+            if (Renderers.Find(f) is { } r)
+            {
+                if (!renderers.Contains(r))
+                {
+                    renderers.Add(r);
+                }
+            }
+            else
+            {
+                problems.Add(new ConfigProblem(formats.Where, $"unknown format '{f}'; valid: {string.Join(", ", Renderers.Names)}"));
+            }
+        }
+
+        var translator = Pick(cli.Translator, "--translator", "TRANSLATOR", "translator");
+        var translatorName = translator.Value?.Trim().ToLowerInvariant() ?? "none";
+        if (!Translators.Contains(translatorName))
+        {
+            problems.Add(new ConfigProblem(translator.Where, $"unknown translator '{translator.Value}'; valid: {string.Join(", ", Translators)}"));
+        }
+
+        var interval = TimeSpan.FromSeconds(3);
+        var intervalText = cli.RequestInterval ?? Env(env, "REQUEST_INTERVAL")?.Value;
+        var intervalWhere = cli.RequestInterval is not null ? "--request-interval" : EnvPrefix + "REQUEST_INTERVAL";
+        double? seconds = intervalText is null ? null : double.TryParse(intervalText, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : double.NaN;
+        if (seconds is null && file?.TopLevel.TryGetValue("request_interval", out var ri) == true)
+        {
+            seconds = (double)ri.Value;
+            intervalWhere = ri.Where;
+        }
+
+        if (seconds is { } sec)
+        {
+            if (double.IsNaN(sec) || sec < 0 || sec > 3600)
+            {
+                problems.Add(new ConfigProblem(intervalWhere, $"request interval must be a number of seconds between 0 and 3600, got '{intervalText ?? sec.ToString(CultureInfo.InvariantCulture)}'"));
+            }
+            else
+            {
+                interval = TimeSpan.FromSeconds(sec);
+                var hosts = kind == SourceKind.Listing ? new[] { arxivUrl } : new[] { rssUrl };
+                if (fromFile is null && interval < PolitenessOptions.ArxivMinimumInterval && hosts.Any(h => PolitenessOptions.IsArxivHost(h.Host)))
+                {
+                    problems.Add(new ConfigProblem(intervalWhere, $"request interval {sec.ToString(CultureInfo.InvariantCulture)} s is below arXiv's limit of one request every 3 s for {hosts[0].Host}"));
+                }
+            }
+        }
+
+        var holidays = new HashSet<DateOnly>(ArxivSchedule.BuiltInHolidays);
+        if (file?.TopLevel.TryGetValue("holidays", out var hv) == true)
+        {
+            holidays.Clear();
+            foreach (var h in (string[])hv.Value)
+            {
+                if (DateOnly.TryParseExact(h, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                {
+                    holidays.Add(d);
+                }
+                else
+                {
+                    problems.Add(new ConfigProblem(hv.Where, $"holiday '{h}' is not a date (yyyy-MM-dd)"));
+                }
+            }
+        }
+
+        // Digest-wide defaults, then one spec per [[digest]] table; CLI/env categories or queries replace them all.
+        var categories = PickList(cli.Categories, null, "--category", "CATEGORY", "categories", ',');
+        var queries = PickList(cli.Queries, null, "--query", "QUERY", "queries", ';');
+        var include = PickList([], cli.Include, "--include", "INCLUDE", "include", ',');
+        var language = Pick(cli.Language, "--language", "LANGUAGE", "language");
+        var timezone = Pick(cli.Timezone, "--timezone", "TIMEZONE", "timezone");
+
+        var baseSpec = new DigestSpec
+        {
+            Categories = Categories(categories.Value ?? ["cs"], categories.Where, problems),
+            Queries = Queries(queries.Value ?? ["reinforcement learning", "diffusion policy"], queries.Where, problems),
+            Include = Include(include.Value ?? ["new"], include.Where, problems),
+            Language = Language(language.Value ?? "zh", language.Where, problems),
+            DisplayZone = Zone(timezone.Value ?? "Asia/Shanghai", timezone.Where, problems),
+        };
+
+        var digests = new List<DigestSpec>();
+        var cliOverridesDigests = cli.Categories.Count > 0 || cli.Queries.Count > 0 || Env(env, "CATEGORY") is not null || Env(env, "QUERY") is not null;
+        if (file is not null && file.Digests.Count > 0 && !cliOverridesDigests)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var d in file.Digests)
+            {
+                var where = d["@"].Where;
+                var name = d.TryGetValue("name", out var n) ? (string)n.Value : "";
+                if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name.StartsWith('.'))
+                {
+                    problems.Add(new ConfigProblem(n?.Where ?? where, $"digest needs a 'name' of letters, digits, '-', '_' or '.' (it names the output folder), got '{name}'"));
+                }
+                else if (!names.Add(name))
+                {
+                    problems.Add(new ConfigProblem(n!.Where, $"digest name '{name}' is used twice"));
+                }
+
+                digests.Add(baseSpec with
+                {
+                    Name = name,
+                    Categories = d.TryGetValue("categories", out var c) ? Categories((string[])c.Value, c.Where, problems) : baseSpec.Categories,
+                    Queries = d.TryGetValue("queries", out var q) ? Queries((string[])q.Value, q.Where, problems) : baseSpec.Queries,
+                    Include = d.TryGetValue("include", out var i) ? Include((string[])i.Value, i.Where, problems) : baseSpec.Include,
+                    Language = d.TryGetValue("language", out var l) ? Language((string)l.Value, l.Where, problems) : baseSpec.Language,
+                    DisplayZone = d.TryGetValue("timezone", out var z) ? Zone((string)z.Value, z.Where, problems) : baseSpec.DisplayZone,
+                });
+            }
+        }
+        else
+        {
+            digests.Add(baseSpec);
+        }
+
+        if (fromFile is not null && digests.SelectMany(d => d.Categories).Distinct().Count() != 1)
+        {
+            problems.Add(new ConfigProblem("--from-file", "a saved page holds one category's listing: configure exactly one --category with --from-file"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(problems);
+        }
+
+        return new Settings
+        {
+            Db = ExpandHome(db),
+            Out = ExpandHome(outDir),
+            Source = new SourceOptions { Kind = kind, ArxivUrl = arxivUrl, RssUrl = rssUrl, ApiUrl = apiUrl, FromFile = fromFile },
+            Renderers = renderers,
+            Translator = translatorName,
+            RequestInterval = interval,
+            Digests = digests,
+            Holidays = holidays,
+            ConfigPath = file is not null ? configPath : null,
+        };
+    }
+
+    private static Dictionary<string, string> ReadEnvironment(IDictionary environment)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in environment)
+        {
+            if (e.Key is string k && k.StartsWith(EnvPrefix, StringComparison.Ordinal) && e.Value is string v && v.Length > 0)
+            {
+                result[k[EnvPrefix.Length..]] = v;
+            }
+        }
+
+        return result;
+    }
+
+    private static (string Value, string Where)? Env(Dictionary<string, string> env, string name) =>
+        env.TryGetValue(name, out var v) ? (v, EnvPrefix + name) : null;
+
+    private static string[] Split(string text, char separator) =>
+        text.Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string ExpandHome(string path) =>
+        path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
+
+    private static Uri Url((string? Value, string Where) v, string fallback, List<ConfigProblem> problems)
+    {
+        if (v.Value is null)
+        {
+            return new Uri(fallback);
+        }
+
+        if (Uri.TryCreate(v.Value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
+        {
+            return u;
+        }
+
+        problems.Add(new ConfigProblem(v.Where, $"'{v.Value}' is not an http(s) URL"));
+        return new Uri(fallback);
+    }
+
+    private static IReadOnlyList<string> Categories(IReadOnlyList<string> values, string where, List<ConfigProblem> problems)
+    {
+        if (values.Count == 0)
+        {
+            problems.Add(new ConfigProblem(where, "at least one category is needed (e.g. cs, cs.AI, hep-ph)"));
+        }
+
+        foreach (var c in values.Where(c => !Taxonomy.IsKnownCategoryOrArchive(c)))
+        {
+            problems.Add(new ConfigProblem(where, $"unknown arXiv category '{c}' (e.g. cs, cs.AI, hep-ph, math.CO)"));
+        }
+
+        return values.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static IReadOnlyList<string> Queries(IReadOnlyList<string> values, string where, List<ConfigProblem> problems)
+    {
+        if (values.Count == 0)
+        {
+            problems.Add(new ConfigProblem(where, "at least one query is needed"));
+        }
+
+        foreach (var q in values)
+        {
+            try
+            {
+                PhraseQuery.Parse(q);
+            }
+            catch (ArgumentException e)
+            {
+                problems.Add(new ConfigProblem(where, e.Message.Split(" (Parameter", 2)[0]));
+            }
+        }
+
+        return values.Select(q => q.Trim()).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static IReadOnlySet<AnnounceType> Include(IReadOnlyList<string> values, string where, List<ConfigProblem> problems)
+    {
+        var set = new HashSet<AnnounceType>();
+        foreach (var v in values)
+        {
+            switch (v.Trim().ToLowerInvariant())
+            {
+                case "new":
+                    set.Add(AnnounceType.New);
+                    break;
+                case "cross":
+                    set.Add(AnnounceType.Cross);
+                    break;
+                case "replace":
+                    set.Add(AnnounceType.Replace);
+                    set.Add(AnnounceType.ReplaceCross);
+                    break;
+                default:
+                    problems.Add(new ConfigProblem(where, $"unknown announce type '{v}'; valid: new, cross, replace"));
+                    break;
+            }
+        }
+
+        if (values.Count == 0)
+        {
+            problems.Add(new ConfigProblem(where, "include needs at least one of new, cross, replace"));
+        }
+
+        return set;
+    }
+
+    private static string Language(string value, string where, List<ConfigProblem> problems)
+    {
+        var v = value.Trim();
+        if (v.Length is < 2 or > 10 || !v.All(c => char.IsAsciiLetter(c) || c == '-'))
+        {
+            problems.Add(new ConfigProblem(where, $"'{value}' is not a language code (e.g. zh, en, ja)"));
+        }
+
+        return v;
+    }
+
+    private static TimeZoneInfo Zone(string value, string where, List<ConfigProblem> problems)
+    {
+        if (DisplayTime.TryResolve(value, out var zone))
+        {
+            return zone;
+        }
+
+        problems.Add(new ConfigProblem(where, $"unknown time zone '{value}' (use an IANA name such as Asia/Shanghai, or UTC+8)"));
+        return TimeZoneInfo.Utc;
+    }
+}

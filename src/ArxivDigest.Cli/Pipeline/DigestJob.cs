@@ -1,0 +1,176 @@
+using System.Globalization;
+using ArxivDigest.Arxiv;
+using ArxivDigest.Cli.Configuration;
+using ArxivDigest.Digests;
+using ArxivDigest.Output;
+using ArxivDigest.Papers;
+using ArxivDigest.Rendering;
+using ArxivDigest.Schedule;
+using ArxivDigest.Storage;
+using ArxivDigest.Translation;
+
+namespace ArxivDigest.Cli.Pipeline;
+
+/// <summary>
+/// The pipeline: fetch each category once → store → pick the announcement → filter → translate → render → write.
+/// One instance per invocation.
+/// </summary>
+public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpClient http, TimeProvider time, Reporter reporter)
+{
+    private readonly ArxivSchedule schedule = new(settings.Holidays);
+
+    public static ITranslator CreateTranslator(string name) => name switch
+    {
+        _ => new NoneTranslator(),
+    };
+
+    /// <summary>Fetches and stores every configured category; returns each category's announcement.</summary>
+    public async Task<IReadOnlyDictionary<string, FetchedAnnouncement>> FetchAllAsync(CancellationToken cancellationToken)
+    {
+        var source = new ArxivSource(http, store, settings.Source);
+        var result = new Dictionary<string, FetchedAnnouncement>(StringComparer.Ordinal);
+        foreach (var category in settings.Digests.SelectMany(d => d.Categories).Distinct(StringComparer.Ordinal))
+        {
+            var where = settings.Source.FromFile ?? settings.Source.UrlFor(category).ToString();
+            var fetched = await reporter.StepAsync($"fetching {category} from {where}", () => source.FetchAsync(category, cancellationToken));
+            var a = fetched.Announcement;
+            if (!fetched.Unchanged && a.Kind == AnnouncementKind.Papers && a.ListingDate is not null)
+            {
+                await store.SaveAnnouncementAsync(a, SourceName(), time.GetUtcNow(), cancellationToken);
+            }
+
+            reporter.Info(Describe(a, fetched.Unchanged));
+            result[category] = fetched;
+        }
+
+        return result;
+    }
+
+    /// <summary>The <c>run</c> verb: returns the exit code.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var fetched = await FetchAllAsync(cancellationToken);
+        foreach (var spec in settings.Digests)
+        {
+            await RunDigestAsync(spec, fetched, cancellationToken);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private async Task RunDigestAsync(DigestSpec spec, IReadOnlyDictionary<string, FetchedAnnouncement> fetched, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var runId = await store.StartRunAsync(spec.Name, now, cancellationToken);
+        try
+        {
+            var announcements = spec.Categories.Select(c => fetched[c].Announcement).ToList();
+            var withPapers = announcements.Where(a => a.Kind == AnnouncementKind.Papers && a.ListingDate is not null).ToList();
+            if (withPapers.Count == 0)
+            {
+                var date = announcements.Select(a => a.ListingDate).Max();
+                var message = $"no announcement: {string.Join(", ", spec.Categories)} listing{(date is { } d ? $" for {d:yyyy-MM-dd}" : "")} is empty; {NextAnnouncementText(now)}";
+                await store.FinishRunAsync(runId, date, "no-announcement", message, time.GetUtcNow(), cancellationToken);
+                reporter.Result($"{spec.Name}: {message}");
+                return;
+            }
+
+            var dates = withPapers.Select(a => a.ListingDate!.Value).Distinct().Order().ToList();
+            if (dates.Count > 1)
+            {
+                var stale = withPapers.Where(a => a.ListingDate != dates[^1]).Select(a => $"{a.Category} ({a.ListingDate:yyyy-MM-dd})");
+                throw new ArxivFormatException(
+                    withPapers.First(a => a.ListingDate != dates[^1]).Origin,
+                    $"stale listing: {string.Join(", ", stale)} behind the {dates[^1]:yyyy-MM-dd} listing of the other categories; try again later");
+            }
+
+            var listingDate = dates[0];
+            var paths = DigestWriter.PathsFor(settings.Out, spec.Name, listingDate, settings.Renderers);
+            if (await AlreadyCompleteAsync(spec.Name, listingDate, cancellationToken) && paths.All(File.Exists))
+            {
+                var message = $"no new announcement: the {listingDate:yyyy-MM-dd} listing was already processed ({paths[0]}); {NextAnnouncementText(now)}";
+                await store.FinishRunAsync(runId, listingDate, "no-new-announcement", message, time.GetUtcNow(), cancellationToken);
+                reporter.Result($"{spec.Name}: {message}");
+                return;
+            }
+
+            var papers = withPapers.SelectMany(a => a.Papers).ToList();
+            var status = await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken);
+            await store.FinishRunAsync(runId, listingDate, status, null, time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            await store.FinishRunAsync(runId, null, "failed", e.Message, time.GetUtcNow(), CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>The <c>digest --date</c> verb: re-renders stored announcements.</summary>
+    public async Task<int> RenderStoredAsync(DateOnly listingDate, CancellationToken cancellationToken)
+    {
+        foreach (var spec in settings.Digests)
+        {
+            var papers = new List<Paper>();
+            foreach (var category in spec.Categories)
+            {
+                if (await store.GetAnnouncementAsync(category, listingDate, cancellationToken) is null)
+                {
+                    throw new ConfigurationException("--date", $"no stored {category} announcement for {listingDate:yyyy-MM-dd} in {settings.Db}; run 'arxiv-digest fetch' (or 'run') first");
+                }
+
+                papers.AddRange(await store.GetAnnouncedPapersAsync(category, listingDate, cancellationToken));
+            }
+
+            await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private async Task<string> BuildAndWriteAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, CancellationToken cancellationToken)
+    {
+        var translator = CreateTranslator(settings.Translator);
+        var digest = await DigestBuilder.BuildAsync(papers, spec, listingDate, time.GetUtcNow(), translator, cancellationToken);
+        var (paths, changed) = DigestWriter.Write(settings.Out, digest, settings.Renderers);
+        var status = JsonRenderer.StatusName(digest.Status);
+        reporter.Result($"{spec.Name}: {digest.Count} matching papers in the {listingDate:yyyy-MM-dd} listing (announced {DisplayTime.Format(digest.AnnouncedAt, ArxivSchedule.NewYork)} {ArxivSchedule.NewYorkAbbreviation(digest.AnnouncedAt)}), status {status}{(changed ? "" : ", files unchanged")}");
+        foreach (var p in paths)
+        {
+            reporter.Result($"  {p}");
+        }
+
+        return status;
+    }
+
+    private async Task<bool> AlreadyCompleteAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
+        (await store.GetRunsAsync(500, cancellationToken))
+        .Any(r => r.Digest == digest && r.ListingDate == listingDate && r.Status == "complete");
+
+    private string NextAnnouncementText(DateTimeOffset now)
+    {
+        var evening = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, ArxivSchedule.NewYork).DateTime);
+        var reason = schedule.ReasonNoAnnouncement(evening) switch
+        {
+            NoAnnouncementReason.Weekend => "arXiv does not announce on Friday and Saturday evenings; ",
+            NoAnnouncementReason.Holiday => $"{evening:yyyy-MM-dd} is an arXiv holiday; ",
+            _ => "",
+        };
+        var next = schedule.NextAnnouncement(now);
+        var expected = schedule.LatestListingDate(now);
+        return reason + $"latest scheduled listing {expected:yyyy-MM-dd}; next announcement {DisplayTime.Format(next, ArxivSchedule.NewYork)} {ArxivSchedule.NewYorkAbbreviation(next)}";
+    }
+
+    private string SourceName() => settings.Source.FromFile is not null ? "file" : settings.Source.Kind == SourceKind.Listing ? "listing" : "rss";
+
+    private static string Describe(Announcement a, bool unchanged)
+    {
+        if (a.Kind == AnnouncementKind.Empty)
+        {
+            return $"{a.Category}: no entries{(a.ListingDate is { } d ? $" for {d:yyyy-MM-dd}" : "")}";
+        }
+
+        var counts = a.Papers.GroupBy(p => p.AnnounceType).OrderBy(g => g.Key)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{JsonRenderer.AnnounceTypeName(g.Key)} {g.Count()}"));
+        return $"{a.Category}: listing {a.ListingDate:yyyy-MM-dd}, {a.Papers.Count} entries ({string.Join(", ", counts)}){(unchanged ? ", unchanged since last fetch" : "")}";
+    }
+}

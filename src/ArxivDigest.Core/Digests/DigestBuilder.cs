@@ -1,0 +1,184 @@
+using ArxivDigest.Matching;
+using ArxivDigest.Papers;
+using ArxivDigest.Schedule;
+using ArxivDigest.Translation;
+
+namespace ArxivDigest.Digests;
+
+/// <summary>What one digest is: its name, categories, queries in order, announce types kept, language and zone.</summary>
+public sealed record DigestSpec
+{
+    public string Name { get; init; } = "default";
+
+    public IReadOnlyList<string> Categories { get; init; } = ["cs"];
+
+    public IReadOnlyList<string> Queries { get; init; } = ["reinforcement learning", "diffusion policy"];
+
+    public IReadOnlySet<AnnounceType> Include { get; init; } = new HashSet<AnnounceType> { AnnounceType.New };
+
+    public string Language { get; init; } = "zh";
+
+    public TimeZoneInfo DisplayZone { get; init; } = TimeZoneInfo.Utc;
+}
+
+/// <summary>Filter, group and translate papers into a <see cref="Digest"/>.</summary>
+public static class DigestBuilder
+{
+    /// <summary>
+    /// Keeps the papers of the included announce types (one entry per id across categories, preferring
+    /// new over cross over replacements), assigns each to the FIRST query it matches, and sorts each group by id.
+    /// </summary>
+    public static IReadOnlyList<(string Query, IReadOnlyList<(Paper Paper, MatchResult Match)> Papers)> Select(
+        IEnumerable<Paper> papers, DigestSpec spec)
+    {
+        var queries = spec.Queries.Select(PhraseQuery.Parse).ToList();
+        var unique = papers
+            .Where(p => spec.Include.Contains(p.AnnounceType))
+            .GroupBy(p => p.Id, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(p => p.AnnounceType).First());
+
+        var groups = queries.ToDictionary(q => q.Text, _ => new List<(Paper, MatchResult)>());
+        foreach (var paper in unique)
+        {
+            var title = Tokens.Fold(paper.Title);
+            var abs = Tokens.Fold(paper.Abstract);
+            foreach (var q in queries)
+            {
+                if (q.Match(title, abs) is { } m)
+                {
+                    groups[q.Text].Add((paper, m));
+                    break;
+                }
+            }
+        }
+
+        return queries
+            .Select(q => (q.Text, (IReadOnlyList<(Paper, MatchResult)>)groups[q.Text].OrderBy(x => x.Item1.Id, ArxivIdComparer.Instance).ToList()))
+            .ToList();
+    }
+
+    /// <summary>Builds the digest, translating titles and abstracts of the selected papers in one batched call.</summary>
+    public static async Task<Digest> BuildAsync(
+        IEnumerable<Paper> papers,
+        DigestSpec spec,
+        DateOnly listingDate,
+        DateTimeOffset generatedAt,
+        ITranslator translator,
+        CancellationToken cancellationToken,
+        bool noAnnouncement = false)
+    {
+        var selected = Select(papers, spec);
+        var translations = await TranslateAsync(selected.SelectMany(g => g.Papers.Select(p => p.Paper)).ToList(), spec.Language, translator, cancellationToken);
+
+        TranslatedText Lookup(string key) => translations.TryGetValue(key, out var t) ? t : TranslatedText.Disabled;
+
+        return new Digest
+        {
+            Name = spec.Name,
+            ListingDate = listingDate,
+            AnnouncedAt = ArxivSchedule.AnnouncedAt(listingDate),
+            GeneratedAt = generatedAt,
+            Categories = spec.Categories,
+            Language = spec.Language,
+            DisplayZone = spec.DisplayZone,
+            Translator = translator.Name,
+            NoAnnouncement = noAnnouncement,
+            Groups = selected
+                .Select(g => new DigestGroup(
+                    g.Query,
+                    g.Papers.Select(p => new DigestPaper(p.Paper, p.Match.Query, Lookup(TitleKey(p.Paper)), Lookup(AbstractKey(p.Paper)))).ToList()))
+                .ToList(),
+        };
+    }
+
+    public static string TitleKey(Paper p) => $"{p.Id}/title";
+
+    public static string AbstractKey(Paper p) => $"{p.Id}/abstract";
+
+    private static async Task<Dictionary<string, TranslatedText>> TranslateAsync(
+        IReadOnlyList<Paper> papers, string language, ITranslator translator, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, TranslatedText>(StringComparer.Ordinal);
+        if (translator is NoneTranslator || papers.Count == 0 || language.StartsWith("en", StringComparison.OrdinalIgnoreCase))
+        {
+            return result;
+        }
+
+        var requests = papers
+            .SelectMany(p => new[]
+            {
+                new TranslationRequest(TitleKey(p), p.Title, "en", language),
+                new TranslationRequest(AbstractKey(p), p.Abstract, "en", language),
+            })
+            .Where(r => r.Text.Length > 0)
+            .ToList();
+        try
+        {
+            var answers = await translator.TranslateAsync(requests, cancellationToken);
+            foreach (var a in answers)
+            {
+                result[a.Key] = a.Text is { Length: > 0 } text
+                    ? new TranslatedText(text, TranslationState.Done)
+                    : new TranslatedText(null, TranslationState.Pending, a.Error ?? "empty translation");
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            foreach (var r in requests)
+            {
+                result[r.Key] = new TranslatedText(null, TranslationState.Pending, e.Message);
+            }
+        }
+
+        // A translator that answered fewer texts than asked must not make them vanish: mark the rest pending.
+        foreach (var r in requests.Where(r => !result.ContainsKey(r.Key)))
+        {
+            result[r.Key] = new TranslatedText(null, TranslationState.Pending, $"{translator.Name} returned no translation");
+        }
+
+        return result;
+    }
+}
+
+/// <summary>Orders arXiv ids: new-style by yymm then number; old-style (archive/yymmnnn) before new-style.</summary>
+public sealed class ArxivIdComparer : IComparer<string>
+{
+    public static readonly ArxivIdComparer Instance = new();
+
+    public int Compare(string? x, string? y)
+    {
+        if (x is null || y is null)
+        {
+            return string.CompareOrdinal(x, y);
+        }
+
+        var xOld = x.Contains('/');
+        var yOld = y.Contains('/');
+        if (xOld != yOld)
+        {
+            return xOld ? -1 : 1;
+        }
+
+        if (!xOld)
+        {
+            var xd = x.IndexOf('.');
+            var yd = y.IndexOf('.');
+            if (xd > 0 && yd > 0)
+            {
+                var c = string.CompareOrdinal(x[..xd], y[..yd]);
+                if (c != 0)
+                {
+                    return c;
+                }
+
+                c = (x.Length - xd).CompareTo(y.Length - yd);
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+        }
+
+        return string.CompareOrdinal(x, y);
+    }
+}

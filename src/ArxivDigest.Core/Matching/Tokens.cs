@@ -1,0 +1,59 @@
+namespace ArxivDigest.Matching;
+
+/// <summary>
+/// Word tokenisation with case and plural folding, shared by queries and papers so both sides fold alike:
+/// words are maximal runs of letters and digits, so <c>RL</c> never matches inside <c>URL</c> and
+/// <c>model-based</c> reads as <c>model based</c>.
+/// </summary>
+public static class Tokens
+{
+    public static List<string> Fold(string text)
+    {
+        var tokens = new List<string>();
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var isWord = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (isWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!isWord && start >= 0)
+            {
+                tokens.Add(FoldWord(text[start..i].ToLowerInvariant()));
+                start = -1;
+            }
+        }
+
+        return tokens;
+    }
+
+    /// <summary>English plural folding: policies→policy, processes→process, models→model; short words kept.</summary>
+    public static string FoldWord(string w)
+    {
+        if (w.Length <= 3 || !char.IsAsciiLetterLower(w[^1]))
+        {
+            return w;
+        }
+
+        if (w.EndsWith("ies", StringComparison.Ordinal) && w.Length > 4)
+        {
+            return w[..^3] + "y";
+        }
+
+        if (w.EndsWith("sses", StringComparison.Ordinal) || w.EndsWith("xes", StringComparison.Ordinal)
+            || w.EndsWith("ches", StringComparison.Ordinal) || w.EndsWith("shes", StringComparison.Ordinal)
+            || w.EndsWith("zzes", StringComparison.Ordinal))
+        {
+            return w[..^2];
+        }
+
+        if (w[^1] == 's' && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal)
+            && !w.EndsWith("is", StringComparison.Ordinal))
+        {
+            return w[..^1];
+        }
+
+        return w;
+    }
+}
