@@ -90,7 +90,7 @@ public static class CliApp
     private static async Task<int> WithJobAsync(RawOptions raw, CliContext context, Func<DigestJob, Settings, Task<int>> work)
     {
         var settings = SettingsResolver.Resolve(raw, context.Environment);
-        var politeness = new PolitenessOptions { RequestInterval = settings.RequestInterval };
+        var politeness = new PolitenessOptions { RequestInterval = settings.RequestInterval, InitialBackoff = TimeSpan.FromSeconds(Math.Max(0.1, 2 * settings.RequestInterval.TotalSeconds)) };
         using var http = context.HttpHandler is { } handler
             ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }
             : PoliteHttpClient.CreateHttpClient(politeness);

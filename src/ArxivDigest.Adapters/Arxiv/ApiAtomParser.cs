@@ -184,7 +184,7 @@ public static class ApiAtomParser
             throw new ArxivFormatException(origin, $"entry {entryNumber}: '{id}' is not an arXiv abs id");
         }
 
-        var (primaryCode, subjects) = Categories.Build(primary, categories);
+        var (primaryCode, subjects) = SubjectList.Build(primary, categories);
         return new Paper
         {
             Id = arxivId,
@@ -265,7 +265,7 @@ internal static partial class ArxivIds
 }
 
 /// <summary>Category codes → <see cref="Subject"/>s, primary first.</summary>
-internal static partial class Categories
+internal static partial class SubjectList
 {
     // arXiv category codes (cs.AI, hep-th, astro-ph.GA, q-bio.NC, math-ph, cmp-lg, physics.atom-ph, ...). The legacy API
     // also lists MSC/ACM classes (35, F.2.1) as <category>; those are not arXiv subjects and are dropped.

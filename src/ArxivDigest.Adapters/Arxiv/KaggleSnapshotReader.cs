@@ -11,7 +11,7 @@ public sealed record KaggleLine(long LineNumber, Paper? Paper, string? Error);
 /// Lines). One line is parsed at a time, so memory stays constant whatever the file size. A malformed line yields a
 /// <see cref="KaggleLine"/> with an error and reading goes on; blank lines are skipped.
 /// Authors come from <c>authors_parsed</c> ([last, first, suffix, affiliation?], Unicode) as "First Last Suffix",
-/// falling back to splitting the TeX <c>authors</c> string. Version = highest <c>versions[].version</c>.
+/// falling back to splitting the TeX <c>authors</c> string; the 4th element (affiliation) is ignored. Version = highest <c>versions[].version</c>.
 /// </summary>
 public static class KaggleSnapshotReader
 {
@@ -30,6 +30,11 @@ public static class KaggleSnapshotReader
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
+            if (lineNumber == 1)
+            {
+                line = line.TrimStart('\uFEFF'); // a BOM a StringReader or a non-detecting reader left in place
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -67,7 +72,7 @@ public static class KaggleSnapshotReader
                 return Fail(lineNumber, $"{arxivId}: missing title");
             }
 
-            var (primary, subjects) = Categories.FromSpaceSeparated(String(root, "categories"));
+            var (primary, subjects) = SubjectList.FromSpaceSeparated(String(root, "categories"));
             var paper = new Paper
             {
                 Id = arxivId,
@@ -134,7 +139,9 @@ public static class KaggleSnapshotReader
                 }
 
                 string? Part(int i) => a.GetArrayLength() > i && a[i].ValueKind == JsonValueKind.String ? a[i].GetString() : null;
-                var name = AuthorNames.Join(Part(1), Part(0), Part(2));
+
+                // authors_parsed splits hyphenated initials ("C.-P." → "C. -P."); put them back together.
+                var name = AuthorNames.Join(Part(1), Part(0), Part(2)).Replace(". -", ".-", StringComparison.Ordinal);
                 if (name.Length > 0)
                 {
                     names.Add(name);

@@ -269,8 +269,9 @@ public static partial class ListingPageParser
         Group? current = null;
         IElement? pendingDt = null;
 
-        // QuerySelectorAll returns matches in document order: one pass over the tree, no position comparisons.
-        foreach (var el in root.QuerySelectorAll("h1, h2, h3, h4, dt, dd, p"))
+        // One pre-order pass over the tree: each dt/dd/heading is met in document order, so sections are assigned
+        // without position comparisons. dt, dd, p and headings are not descended into.
+        foreach (var el in Elements(root, static e => e.LocalName is not ("dt" or "dd" or "p" or "h1" or "h2" or "h3" or "h4" or "script" or "style")))
         {
             switch (el.LocalName)
             {
@@ -286,7 +287,7 @@ public static partial class ListingPageParser
                 case "dd":
                     if (pendingDt is null)
                     {
-                        if (el.QuerySelector("div.list-title") is not null)
+                        if (ScanMeta(el).Title is not null)
                         {
                             throw new ArxivFormatException(origin, "a <dd> with a list-title follows no <dt>");
                         }
@@ -309,7 +310,7 @@ public static partial class ListingPageParser
 
                 case "p":
                     // Only the short status paragraphs matter; abstracts (p.mathjax) are skipped cheaply.
-                    if (!page.SaysNoUpdates && !el.ClassList.Contains("mathjax")
+                    if (!page.SaysNoUpdates && !HasClass(el, "mathjax")
                         && el.TextContent.Contains("No updates", StringComparison.OrdinalIgnoreCase))
                     {
                         page.SaysNoUpdates = true;
@@ -317,7 +318,7 @@ public static partial class ListingPageParser
 
                     break;
 
-                default:
+                case "h1" or "h2" or "h3" or "h4":
                     var text = Text.Normalize(el.TextContent);
                     if (page.FirstHeadline.Length == 0 && text.Length > 0 && el.LocalName is "h1")
                     {
@@ -348,6 +349,9 @@ public static partial class ListingPageParser
                     }
 
                     break;
+
+                default:
+                    break;
             }
         }
 
@@ -360,8 +364,60 @@ public static partial class ListingPageParser
     }
 
     private static bool IsEntryDt(IElement dt) =>
-        dt.QuerySelector("a[title='Abstract'], span.list-identifier") is not null
-        || dt.TextContent.Contains("arXiv:", StringComparison.Ordinal);
+        ScanDt(dt).Anchor is not null || dt.TextContent.Contains("arXiv:", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Descendant elements of <paramref name="root"/> in document order (pre-order), iterating child lists by index
+    /// (AngleSharp's sibling navigation is a linear search in the parent, which would make long flat pages quadratic).
+    /// Children of an element are visited only when <paramref name="descend"/> says so.
+    /// </summary>
+    private static IEnumerable<IElement> Elements(IElement root, Func<IElement, bool> descend)
+    {
+        var stack = new Stack<(INodeList Nodes, int Next)>();
+        stack.Push((root.ChildNodes, 0));
+        while (stack.Count > 0)
+        {
+            var (nodes, i) = stack.Pop();
+            for (; i < nodes.Length; i++)
+            {
+                if (nodes[i] is not IElement el)
+                {
+                    continue;
+                }
+
+                yield return el;
+                if (el.HasChildNodes && descend(el))
+                {
+                    stack.Push((nodes, i + 1));
+                    stack.Push((el.ChildNodes, 0));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static bool HasClass(IElement el, string name) => HasClass(el.ClassName, name, prefix: false);
+
+    /// <summary>Whether the class attribute has the token <paramref name="name"/> (or a token starting with it).</summary>
+    private static bool HasClass(string? classes, string name, bool prefix)
+    {
+        if (string.IsNullOrEmpty(classes))
+        {
+            return false;
+        }
+
+        for (var at = classes.IndexOf(name, StringComparison.Ordinal); at >= 0; at = classes.IndexOf(name, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + name.Length;
+            if ((at == 0 || char.IsWhiteSpace(classes[at - 1]))
+                && (prefix || end == classes.Length || char.IsWhiteSpace(classes[end])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string Describe(IElement dt) => $"'{Text.Normalize(dt.TextContent)}'";
 
@@ -476,7 +532,9 @@ public static partial class ListingPageParser
     /// <param name="recent">A /recent or /pastweek entry: "(cross-list from X)" makes it Cross; no version is assumed.</param>
     private static Paper ParseEntry(Entry e, AnnounceType sectionType, bool recent, DateOnly? date, string origin)
     {
-        var (id, idVersion) = ReadId(e.Dt, origin);
+        var dt = ScanDt(e.Dt);
+        var meta = ScanMeta(e.Dd);
+        var (id, idVersion) = ReadId(e.Dt, dt.Anchor, origin);
         var where = $"entry arXiv:{id}";
 
         var crossList = CrossListRegex().IsMatch(e.Dt.TextContent);
@@ -489,9 +547,9 @@ public static partial class ListingPageParser
 
         // A /new page's New section is v1 by definition; elsewhere the page shows the current version, known only
         // from the html link.
-        var version = ReadHtmlVersion(e.Dt, id) ?? idVersion ?? (type == AnnounceType.New && !recent ? 1 : null);
+        var version = ReadHtmlVersion(dt.Links, id) ?? idVersion ?? (type == AnnounceType.New && !recent ? 1 : null);
 
-        var titleDiv = e.Dd.QuerySelector("div.list-title")
+        var titleDiv = meta.Title
             ?? throw new ArxivFormatException(origin, $"{where}: no div.list-title");
         var title = ReadText(titleDiv);
         if (title.Length == 0)
@@ -500,12 +558,12 @@ public static partial class ListingPageParser
         }
 
         var authors = new List<string>();
-        if (e.Dd.QuerySelector("div.list-authors") is { } authorsDiv)
+        if (meta.Authors is { } authorsDiv)
         {
-            foreach (var a in authorsDiv.QuerySelectorAll("a"))
+            foreach (var a in Elements(authorsDiv, static x => x.LocalName != "a"))
             {
                 // Skip links that arxiv_urlize made out of text (class link-external / link-https).
-                if (a.ClassList.Any(c => c.StartsWith("link-", StringComparison.Ordinal)))
+                if (a.LocalName != "a" || HasClass(a.ClassName, "link-", prefix: true))
                 {
                     continue;
                 }
@@ -518,7 +576,7 @@ public static partial class ListingPageParser
             }
         }
 
-        var (primary, subjects) = ReadSubjects(e.Dd, where, origin);
+        var (primary, subjects) = ReadSubjects(meta.Subjects, where, origin);
 
         return new Paper
         {
@@ -526,10 +584,10 @@ public static partial class ListingPageParser
             Version = version,
             Title = title,
             Authors = authors,
-            Abstract = e.Dd.QuerySelector("p.mathjax") is { } p ? ReadText(p) : "",
-            Comments = Optional(e.Dd.QuerySelector("div.list-comments")),
-            JournalRef = Optional(e.Dd.QuerySelector("div.list-journal-ref")),
-            Doi = ReadDoi(e.Dd),
+            Abstract = meta.Abstract is { } p ? ReadText(p) : "",
+            Comments = Optional(meta.Comments),
+            JournalRef = Optional(meta.JournalRef),
+            Doi = ReadDoi(meta.Doi),
             PrimaryCategory = primary,
             Subjects = subjects,
             AnnounceType = type,
@@ -537,9 +595,123 @@ public static partial class ListingPageParser
         };
     }
 
-    private static (string Id, int? Version) ReadId(IElement dt, string origin)
+    private sealed record DtScan(IElement? Anchor, List<IElement> Links);
+
+    /// <summary>The abstract link (<c>a[title=Abstract]</c>, or the first link in legacy <c>span.list-identifier</c>) and all links.</summary>
+    private static DtScan ScanDt(IElement dt)
     {
-        var anchor = dt.QuerySelector("a[title='Abstract']") ?? dt.QuerySelector("span.list-identifier a");
+        IElement? abstractLink = null;
+        IElement? identifier = null;
+        var links = new List<IElement>(4);
+        foreach (var el in Elements(dt, static _ => true))
+        {
+            if (el.LocalName == "a")
+            {
+                links.Add(el);
+                if (abstractLink is null && el.GetAttribute("title") == "Abstract")
+                {
+                    abstractLink = el;
+                }
+                else if (identifier is null && el.ParentElement is { } parent && HasClass(parent, "list-identifier"))
+                {
+                    identifier = el;
+                }
+            }
+        }
+
+        return new DtScan(abstractLink ?? identifier, links);
+    }
+
+    private sealed class MetaScan
+    {
+        public IElement? Title { get; set; }
+
+        public IElement? Authors { get; set; }
+
+        public IElement? Comments { get; set; }
+
+        public IElement? JournalRef { get; set; }
+
+        public IElement? Subjects { get; set; }
+
+        public IElement? Doi { get; set; }
+
+        public IElement? Abstract { get; set; }
+    }
+
+    /// <summary>One pass over a &lt;dd&gt;: the list-* divs and the abstract paragraph.</summary>
+    private static MetaScan ScanMeta(IElement dd)
+    {
+        var m = new MetaScan();
+        foreach (var el in Elements(dd, static e => e.LocalName switch { "p" => false, "div" => !IsMetaDiv(e.ClassName), _ => true }))
+        {
+            if (el.LocalName == "p")
+            {
+                if (m.Abstract is null && HasClass(el, "mathjax"))
+                {
+                    m.Abstract = el;
+                }
+
+                continue;
+            }
+
+            if (el.LocalName != "div")
+            {
+                continue;
+            }
+
+            var c = el.ClassName;
+            if (HasClass(c, "list-title", false))
+            {
+                m.Title ??= el;
+            }
+            else if (HasClass(c, "list-authors", false))
+            {
+                m.Authors ??= el;
+            }
+            else if (HasClass(c, "list-comments", false))
+            {
+                m.Comments ??= el;
+            }
+            else if (HasClass(c, "list-journal-ref", false))
+            {
+                m.JournalRef ??= el;
+            }
+            else if (HasClass(c, "list-subjects", false))
+            {
+                m.Subjects ??= el;
+            }
+            else if (HasClass(c, "list-doi", false) || IsDoiDiv(el))
+            {
+                m.Doi ??= el;
+            }
+        }
+
+        return m;
+    }
+
+    private static bool IsMetaDiv(string? classes) =>
+        HasClass(classes, "list-title", false) || HasClass(classes, "list-authors", false)
+        || HasClass(classes, "list-comments", false) || HasClass(classes, "list-journal-ref", false)
+        || HasClass(classes, "list-subjects", false) || HasClass(classes, "list-doi", false);
+
+    /// <summary>A div whose own descriptor says "DOI:".</summary>
+    private static bool IsDoiDiv(IElement div)
+    {
+        var children = div.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
+        {
+            if (children[i] is IElement { LocalName: "span" } span && HasClass(span, "descriptor"))
+            {
+                return Text.Normalize(span.TextContent).TrimEnd(':').Equals("DOI", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return false;
+    }
+
+    private static (string Id, int? Version) ReadId(IElement dt, IElement? anchor, string origin)
+    {
         var candidates = new List<string>(3);
         if (anchor is not null)
         {
@@ -577,11 +749,16 @@ public static partial class ListingPageParser
         throw new ArxivFormatException(origin, $"no arXiv id in entry {Describe(dt)}");
     }
 
-    private static int? ReadHtmlVersion(IElement dt, string id)
+    private static int? ReadHtmlVersion(List<IElement> links, string id)
     {
-        foreach (var a in dt.QuerySelectorAll("a[href]"))
+        foreach (var a in links)
         {
-            var m = HtmlHrefRegex().Match(a.GetAttribute("href")!);
+            if (a.GetAttribute("href") is not { } href)
+            {
+                continue;
+            }
+
+            var m = HtmlHrefRegex().Match(href);
             if (m.Success && m.Groups["id"].Value == id)
             {
                 return int.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture);
@@ -591,18 +768,21 @@ public static partial class ListingPageParser
         return null;
     }
 
-    private static (string Primary, IReadOnlyList<Subject> Subjects) ReadSubjects(IElement dd, string where, string origin)
+    private static (string Primary, IReadOnlyList<Subject> Subjects) ReadSubjects(IElement? div, string where, string origin)
     {
-        var div = dd.QuerySelector("div.list-subjects");
         if (div is null)
         {
             throw new ArxivFormatException(origin, $"{where}: no div.list-subjects");
         }
 
         Subject? primary = null;
-        if (div.QuerySelector("span.primary-subject") is { } span)
+        foreach (var span in Elements(div, static _ => true))
         {
-            primary = ParseSubject(ReadText(span), where, origin);
+            if (span.LocalName == "span" && HasClass(span, "primary-subject"))
+            {
+                primary = ParseSubject(ReadText(span), where, origin);
+                break;
+            }
         }
 
         var subjects = new List<Subject>();
@@ -645,28 +825,24 @@ public static partial class ListingPageParser
         return new Subject(m.Groups["code"].Value, Text.Normalize(m.Groups["name"].Value));
     }
 
-    private static string? ReadDoi(IElement dd)
+    private static string? ReadDoi(IElement? div)
     {
-        foreach (var div in dd.QuerySelectorAll("div"))
+        if (div is null)
         {
-            var isDoi = div.ClassList.Any(c => c.Equals("list-doi", StringComparison.OrdinalIgnoreCase))
-                || (div.QuerySelector("span.descriptor") is { } d
-                    && Text.Normalize(d.TextContent).TrimEnd(':').Equals("DOI", StringComparison.OrdinalIgnoreCase));
-            if (!isDoi)
-            {
-                continue;
-            }
-
-            var value = ReadText(div);
-            if (value.StartsWith("https://doi.org/", StringComparison.OrdinalIgnoreCase))
-            {
-                value = value["https://doi.org/".Length..];
-            }
-
-            return Text.NormalizeOptional(value);
+            return null;
         }
 
-        return null;
+        var value = ReadText(div);
+        foreach (var prefix in (string[])["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"])
+        {
+            if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                value = value[prefix.Length..];
+                break;
+            }
+        }
+
+        return Text.NormalizeOptional(value);
     }
 
     private static string? Optional(IElement? div) => div is null ? null : Text.NormalizeOptional(ReadText(div));
@@ -727,12 +903,10 @@ public static partial class ListingPageParser
             return; // MathJax 3 output; its source is not kept in the DOM
         }
 
-        foreach (var c in el.ClassList)
+        var classes = el.ClassName;
+        if (HasClass(classes, "descriptor", prefix: false) || HasClass(classes, "MathJax", prefix: true))
         {
-            if (c == "descriptor" || c.StartsWith("MathJax", StringComparison.Ordinal))
-            {
-                return;
-            }
+            return;
         }
 
         AppendChildren(el, sb);

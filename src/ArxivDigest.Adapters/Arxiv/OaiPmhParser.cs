@@ -320,7 +320,7 @@ public static class OaiPmhParser
         });
 
         var id = ResolveId(origin, fields.GetValueOrDefault("id"), header, out _);
-        var (primary, subjects) = Categories.FromSpaceSeparated(fields.GetValueOrDefault("categories"));
+        var (primary, subjects) = SubjectList.FromSpaceSeparated(fields.GetValueOrDefault("categories"));
         return new Paper
         {
             Id = id,
@@ -366,7 +366,7 @@ public static class OaiPmhParser
         });
 
         var id = ResolveId(origin, fields.GetValueOrDefault("id"), header, out var idVersion);
-        var (primary, subjects) = Categories.FromSpaceSeparated(fields.GetValueOrDefault("categories"));
+        var (primary, subjects) = SubjectList.FromSpaceSeparated(fields.GetValueOrDefault("categories"));
         return new Paper
         {
             Id = id,
@@ -451,8 +451,8 @@ public static class OaiPmhParser
 
         var id = ResolveId(origin, absUrl, header, out var version);
         var (primary, subjects) = subjectCodes.Count > 0
-            ? Categories.Build(null, subjectCodes)
-            : Categories.Build(null, (header?.SetSpecs ?? []).Select(SetSpecToCode));
+            ? SubjectList.Build(null, subjectCodes)
+            : SubjectList.Build(null, (header?.SetSpecs ?? []).Select(SetSpecToCode));
         return new Paper
         {
             Id = id,

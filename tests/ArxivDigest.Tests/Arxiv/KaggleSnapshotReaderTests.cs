@@ -70,7 +70,7 @@ public class KaggleSnapshotReaderTests
         Assert.Equal("Calculation of prompt diphoton production cross sections at Tevatron and LHC energies", p.Title);
         // authors is "C. Bal\'azs, ..." (TeX); authors_parsed is Unicode.
         Assert.Equal("C. Balázs", p.Authors[0]);
-        Assert.Equal(4, p.Authors.Count);
+        Assert.Equal(["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C.-P. Yuan"], p.Authors); // "C. -P." rejoined
         Assert.Equal("10.1103/PhysRevD.76.013009", p.Doi);
         Assert.Equal("Phys.Rev.D76:013009,2007", p.JournalRef);
         Assert.Equal("37 pages, 15 figures; published version", p.Comments);
@@ -107,7 +107,7 @@ public class KaggleSnapshotReaderTests
     public void Missing_id_or_title_and_non_objects_are_errors()
     {
         var text = string.Join('\n',
-            """{"title":"No id here"}""",
+            "\uFEFF" + """{"title":"No id here"}""",
             """{"id":"0704.0001","title":null}""",
             "",
             "[1,2,3]",

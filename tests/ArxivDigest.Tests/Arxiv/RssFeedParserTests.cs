@@ -74,7 +74,7 @@ public sealed class RssFeedParserTests
         Assert.All(a.Papers, p =>
         {
             Assert.Equal(new DateOnly(2024, 11, 28), p.ListingDate);
-            Assert.Matches(@"^\d{4}\.\d{5}$", p.Id);
+            Assert.Matches(@"^\d{4}\.\d{4,5}$", p.Id);
             Assert.NotNull(p.Version);
             Assert.NotEqual("", p.Title);
             Assert.NotEmpty(p.Authors);
@@ -397,8 +397,13 @@ public sealed class RssFeedParserTests
         listingDate = a.ListingDate,
         kind = a.Kind,
         papers = a.Papers.Count,
-        byAnnounceType = a.Papers.GroupBy(p => p.AnnounceType).OrderBy(g => g.Key)
-            .ToDictionary(g => g.Key.ToString(), g => g.Count()),
+        byAnnounceType = new Dictionary<string, int>
+        {
+            ["new"] = a.Papers.Count(p => p.AnnounceType == AnnounceType.New),
+            ["cross"] = a.Papers.Count(p => p.AnnounceType == AnnounceType.Cross),
+            ["replace"] = a.Papers.Count(p => p.AnnounceType == AnnounceType.Replace),
+            ["replace-cross"] = a.Papers.Count(p => p.AnnounceType == AnnounceType.ReplaceCross),
+        },
         withDoi = a.Papers.Count(p => p.Doi is not null),
         withJournalRef = a.Papers.Count(p => p.JournalRef is not null),
         authors = a.Papers.Sum(p => p.Authors.Count),

@@ -1,0 +1,257 @@
+using System.Text.Json;
+using ArxivDigest.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace ArxivDigest.Tests.Cli;
+
+/// <summary>The whole pipeline through the CLI against an in-process fake arXiv serving the recorded fixtures.</summary>
+public sealed class EndToEndTests : IAsyncLifetime
+{
+    private const string Interval = "0.3";
+    private FakeArxivServer server = null!;
+    private readonly CliRunner cli = new();
+
+    public async Task InitializeAsync()
+    {
+        server = await FakeArxivServer.StartAsync();
+        foreach (var cat in new[] { "gr-qc", "hep-th", "math-ph" })
+        {
+            server.Listings[cat] = File.ReadAllText(Fixtures.At($"listing/new-{cat}-2024-08-09.html"));
+        }
+
+        server.Listings["cs.AI"] = File.ReadAllText(Fixtures.At("listing/new-cs.AI-2026-08-12-EXCERPT-edited-in-source.html"));
+        server.Feeds["q-fin"] = File.ReadAllText(Fixtures.At("rss/rss2-empty-test-archive-2024-11-28.xml"));
+        server.Feeds["astroph"] = File.ReadAllText(Fixtures.At("rss/rss2-error-bad-archive-astroph-2024-11-28.xml"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        cli.Dispose();
+    }
+
+    private Task<CliResult> Run(params string[] extra) => cli.RunJobAsync(
+        "run",
+        [
+            "--arxiv-url", server.Url, "--rss-url", server.Url, "--request-interval", Interval,
+            "--category", "gr-qc", "--category", "hep-th", "--category", "math-ph",
+            "--query", "black hole", "--query", "gravitational wave", .. extra,
+        ]);
+
+    private string DigestFile(string ext) => Path.Combine(cli.Out, "default", $"2024-08-09.{ext}");
+
+    [Fact]
+    public async Task Run_writes_text_markdown_and_json_digests_of_the_listing_grouped_by_first_matching_query()
+    {
+        var result = await Run();
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("2024-08-09", result.Stdout);
+        foreach (var ext in new[] { "txt", "md", "json" })
+        {
+            Assert.True(File.Exists(DigestFile(ext)), $"{ext} digest missing");
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(DigestFile("json")));
+        var root = json.RootElement;
+        Assert.Equal("default", root.GetProperty("name").GetString());
+        Assert.Equal("2024-08-09", root.GetProperty("listingDate").GetString());
+        Assert.Equal("2024-08-08T20:00:00-04:00", root.GetProperty("announcedAt").GetString());
+        Assert.Equal("complete", root.GetProperty("status").GetString());
+        Assert.Equal(["gr-qc", "hep-th", "math-ph"], root.GetProperty("categories").EnumerateArray().Select(c => c.GetString()!));
+
+        var groups = root.GetProperty("groups").EnumerateArray().ToList();
+        Assert.Equal(["black hole", "gravitational wave"], groups.Select(g => g.GetProperty("query").GetString()!));
+        var papers = groups.SelectMany(g => g.GetProperty("papers").EnumerateArray().Select(p => (Group: g.GetProperty("query").GetString()!, Paper: p))).ToList();
+        Assert.Equal(root.GetProperty("count").GetInt32(), papers.Count);
+        Assert.True(papers.Count >= 5, $"expected several matches, got {papers.Count}");
+
+        var ids = papers.Select(p => p.Paper.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        foreach (var (group, paper) in papers)
+        {
+            Assert.Equal("new", paper.GetProperty("announceType").GetString());
+            Assert.Equal(group, paper.GetProperty("matched").GetString());
+            var content = (paper.GetProperty("title").GetString() + " " + paper.GetProperty("abstract").GetString()).ToLowerInvariant();
+            Assert.Contains(group, content.Replace('-', ' '));
+            Assert.Equal($"https://arxiv.org/abs/{paper.GetProperty("id").GetString()}", paper.GetProperty("absUrl").GetString());
+            Assert.NotEmpty(paper.GetProperty("subjects").EnumerateArray());
+            Assert.Equal(JsonValueKind.Null, paper.GetProperty("abstractTranslated").ValueKind);
+        }
+
+        // Papers under the second query do not match the first one (first match wins).
+        foreach (var (_, paper) in papers.Where(p => p.Group == "gravitational wave"))
+        {
+            Assert.DoesNotContain("black hole", (paper.GetProperty("title").GetString() + " " + paper.GetProperty("abstract").GetString()).ToLowerInvariant());
+        }
+
+        var text = File.ReadAllText(DigestFile("txt"));
+        Assert.StartsWith("生成时间: ", text);
+        Assert.Contains("; Arxiv 发布时间: 2024-08-08 20:00 EDT (2024-08-09 08:00 UTC+8)\n", text);
+        Assert.Contains($"\n今天共有 {papers.Count} 篇相关文章\nKeyword: black hole\n", text);
+        Assert.DoesNotContain("Subjects: Subjects:", text);
+    }
+
+    [Fact]
+    public async Task Requests_go_one_at_a_time_spaced_by_the_request_interval_with_a_descriptive_user_agent()
+    {
+        var result = await Run();
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        var requests = server.Requests.OrderBy(r => r.Start).ToList();
+        Assert.Equal(["/list/gr-qc/new", "/list/hep-th/new", "/list/math-ph/new"], requests.Select(r => r.Path));
+        Assert.Equal(1, server.MaxConcurrent);
+        for (var i = 1; i < requests.Count; i++)
+        {
+            var gap = requests[i].Start - requests[i - 1].End;
+            Assert.True(gap >= TimeSpan.FromSeconds(0.25), $"request {i} started {gap.TotalMilliseconds:0} ms after the previous one ended");
+        }
+
+        Assert.All(requests, r => Assert.StartsWith("ArxivDigest/", r.UserAgent));
+    }
+
+    [Fact]
+    public async Task Second_run_uses_a_conditional_get_reports_no_new_announcement_and_leaves_files_and_rows_unchanged()
+    {
+        var first = await Run();
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var before = new[] { "txt", "md", "json" }.ToDictionary(e => e, e => File.ReadAllBytes(DigestFile(e)));
+        var rowsBefore = CountRows();
+
+        var second = await Run();
+
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Contains("no new announcement", second.Stdout);
+        foreach (var (ext, bytes) in before)
+        {
+            Assert.Equal(bytes, File.ReadAllBytes(DigestFile(ext)));
+        }
+
+        var secondRound = server.Requests.OrderBy(r => r.Start).Skip(3).ToList();
+        Assert.Equal(3, secondRound.Count);
+        Assert.All(secondRound, r => Assert.Equal(304, r.Status));
+        Assert.All(secondRound, r => Assert.False(string.IsNullOrEmpty(r.IfModifiedSince)));
+        Assert.Equal(rowsBefore, CountRows());
+    }
+
+    [Fact]
+    public async Task Digest_verb_rerenders_a_stored_announcement_byte_identically()
+    {
+        Assert.Equal(0, (await Run()).ExitCode);
+        var before = File.ReadAllBytes(DigestFile("txt"));
+
+        var result = await cli.RunJobAsync("digest", "--date", "2024-08-09", "--category", "gr-qc", "--category", "hep-th", "--category", "math-ph", "--query", "black hole", "--query", "gravitational wave");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(before, File.ReadAllBytes(DigestFile("txt")));
+        Assert.Contains("files unchanged", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Digest_verb_for_a_date_never_stored_is_a_usage_error()
+    {
+        var result = await cli.RunJobAsync("digest", "--date", "2024-08-10", "--category", "gr-qc");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no stored gr-qc announcement for 2024-08-10", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Listing_with_fewer_entries_than_its_count_promises_is_a_source_error_and_writes_no_digest()
+    {
+        var page = server.Listings["gr-qc"];
+        var dt = page.IndexOf("<dt>", StringComparison.Ordinal);
+        var next = page.IndexOf("<dt>", dt + 4, StringComparison.Ordinal);
+        server.Listings["gr-qc"] = page.Remove(dt, next - dt);
+
+        var result = await Run();
+
+        Assert.Equal(3, result.ExitCode);
+        var error = Assert.Single(result.Stderr.TrimEnd().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains("promises", error);
+        Assert.Contains($"{server.Url}/list/gr-qc/new", result.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(cli.Out, "default")) && Directory.EnumerateFiles(Path.Combine(cli.Out, "default")).Any());
+    }
+
+    [Fact]
+    public async Task Retry_after_on_503_is_honoured_before_retrying()
+    {
+        server.AddFault("/list/gr-qc/new", new Fault(503, RetryAfter: "1"));
+
+        var result = await Run();
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var gr = server.Requests.Where(r => r.Path == "/list/gr-qc/new").OrderBy(r => r.Start).ToList();
+        Assert.Equal([503, 200], gr.Select(r => r.Status));
+        Assert.True(gr[1].Start - gr[0].End >= TimeSpan.FromSeconds(0.95), "retried before Retry-After elapsed");
+    }
+
+    [Fact]
+    public async Task Persistent_server_errors_give_up_after_bounded_retries_with_exit_3()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            server.AddFault("/list/gr-qc/new", new Fault(500));
+        }
+
+        var result = await Run();
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("HTTP 500", result.Stderr);
+        Assert.Contains("gave up after 4 attempts", result.Stderr);
+        Assert.Equal(4, server.Requests.Count(r => r.Path == "/list/gr-qc/new"));
+    }
+
+    [Fact]
+    public async Task Categories_with_different_listing_dates_are_reported_as_stale_not_merged()
+    {
+        var result = await cli.RunJobAsync("run", "--arxiv-url", server.Url, "--request-interval", Interval, "--category", "gr-qc", "--category", "cs.AI", "--query", "black hole");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("stale listing: gr-qc (2024-08-09)", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Empty_rss_feed_is_reported_as_no_announcement_without_a_digest()
+    {
+        var result = await cli.RunJobAsync("run", "--source", "rss", "--rss-url", server.Url, "--request-interval", Interval, "--category", "q-fin", "--query", "black hole");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("no announcement", result.Stdout);
+        Assert.False(Directory.Exists(Path.Combine(cli.Out, "default")));
+    }
+
+    [Fact]
+    public async Task Rss_feed_error_is_a_source_error()
+    {
+        server.Feeds["hep-ph"] = server.Feeds["astroph"];
+        var result = await cli.RunJobAsync("run", "--source", "rss", "--rss-url", server.Url, "--request-interval", Interval, "--category", "hep-ph", "--query", "black hole");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Feed error", result.Stderr);
+    }
+
+    [Fact]
+    public async Task From_file_reads_a_saved_listing_without_any_request()
+    {
+        var result = await cli.RunJobAsync("run", "--from-file", Fixtures.At("listing/new-hep-th-2024-08-09.html"), "--category", "hep-th", "--query", "black hole", "--format", "json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Empty(server.Requests);
+        Assert.True(File.Exists(Path.Combine(cli.Out, "default", "2024-08-09.json")));
+        Assert.False(File.Exists(Path.Combine(cli.Out, "default", "2024-08-09.txt")));
+    }
+
+    private (long Papers, long Members, long Announcements) CountRows()
+    {
+        using var c = new SqliteConnection($"Data Source={cli.Db};Pooling=False");
+        c.Open();
+        long Count(string table)
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"SELECT COUNT(*) FROM {table}";
+            return (long)cmd.ExecuteScalar()!;
+        }
+
+        return (Count("papers"), Count("announcement_papers"), Count("announcements"));
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ArxivDigest.Tests.Support;
+
+/// <summary>One request as the fake server saw it.</summary>
+public sealed record SeenRequest(string Path, DateTimeOffset Start, DateTimeOffset End, int Status, string? UserAgent, string? IfModifiedSince);
+
+/// <summary>A scripted answer served before the normal content (503 + Retry-After, 500, ...).</summary>
+public sealed record Fault(int Status, string? RetryAfter = null, string Body = "<html><body><h1>Service Unavailable</h1></body></html>");
+
+/// <summary>
+/// An in-process arXiv on 127.0.0.1 (Kestrel, port 0) serving recorded responses: listing pages at
+/// <c>/list/{cat}/new</c> and RSS at <c>/rss/{cat}</c>, with Last-Modified / If-Modified-Since (304) like arxiv.org,
+/// scripted faults, and a log of every request (times, status, headers) to check politeness.
+/// </summary>
+public sealed class FakeArxivServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<SeenRequest> seen = new();
+    private int inFlight;
+
+    public ConcurrentDictionary<string, string> Listings { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, string> Feeds { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, ConcurrentQueue<Fault>> Faults { get; } = new(StringComparer.Ordinal);
+
+    public DateTimeOffset LastModified { get; set; } = new(2026, 3, 26, 0, 30, 0, TimeSpan.Zero);
+
+    /// <summary>Highest number of requests served at the same time.</summary>
+    public int MaxConcurrent { get; private set; }
+
+    public IReadOnlyList<SeenRequest> Requests => seen.ToList();
+
+    public string Url { get; }
+
+    private FakeArxivServer(WebApplication app, string url)
+    {
+        this.app = app;
+        Url = url;
+    }
+
+    public static async Task<FakeArxivServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        FakeArxivServer? server = null;
+        app.Run(ctx => server!.HandleAsync(ctx));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server = new FakeArxivServer(app, address);
+        return server;
+    }
+
+    public void AddFault(string path, Fault fault) => Faults.GetOrAdd(path, _ => new ConcurrentQueue<Fault>()).Enqueue(fault);
+
+    private async Task HandleAsync(HttpContext ctx)
+    {
+        var start = DateTimeOffset.UtcNow;
+        var now = Interlocked.Increment(ref inFlight);
+        MaxConcurrent = Math.Max(MaxConcurrent, now);
+        var path = ctx.Request.Path.Value ?? "";
+        try
+        {
+            await Task.Delay(20); // long enough for overlapping requests to be seen as concurrent
+            if (Faults.TryGetValue(path, out var queue) && queue.TryDequeue(out var fault))
+            {
+                ctx.Response.StatusCode = fault.Status;
+                if (fault.RetryAfter is not null)
+                {
+                    ctx.Response.Headers.RetryAfter = fault.RetryAfter;
+                }
+
+                ctx.Response.ContentType = "text/html";
+                await ctx.Response.WriteAsync(fault.Body);
+                return;
+            }
+
+            string? body = null;
+            var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (parts is ["list", var cat, "new"])
+            {
+                Listings.TryGetValue(cat, out body);
+                ctx.Response.ContentType = "text/html; charset=utf-8";
+            }
+            else if (parts is ["rss", var feed])
+            {
+                Feeds.TryGetValue(feed, out body);
+                ctx.Response.ContentType = "application/rss+xml; charset=utf-8";
+            }
+
+            if (body is null)
+            {
+                ctx.Response.StatusCode = 404;
+                await ctx.Response.WriteAsync("<html><body>Not Found</body></html>");
+                return;
+            }
+
+            var since = ctx.Request.GetTypedHeaders().IfModifiedSince;
+            if (since is { } s && s >= LastModified.AddSeconds(-LastModified.Second))
+            {
+                ctx.Response.StatusCode = 304;
+                return;
+            }
+
+            ctx.Response.GetTypedHeaders().LastModified = LastModified;
+            await ctx.Response.WriteAsync(body);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+            seen.Enqueue(new SeenRequest(path, start, DateTimeOffset.UtcNow, ctx.Response.StatusCode, ctx.Request.Headers.UserAgent.ToString(), ctx.Request.Headers.IfModifiedSince.ToString()));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
