@@ -375,14 +375,20 @@ public sealed partial class ListingPageParserTests(ITestOutputHelper output)
         var big = html[..first].Replace("(showing 14 of 14 entries )", $"(showing {sections} of {sections} entries )", StringComparison.Ordinal)
             + entries + html[end..];
 
-        _ = ParseNew(GrQc, big); // warm up
-        var sw = Stopwatch.StartNew();
-        var a = ParseNew(GrQc, big);
-        sw.Stop();
+        _ = ParseNew(GrQc, big); // warm up (JIT)
+        var best = TimeSpan.MaxValue;
+        Announcement? a = null;
+        for (var run = 0; run < 3; run++) // best of three, so a busy machine does not fail the test
+        {
+            var sw = Stopwatch.StartNew();
+            a = ParseNew(GrQc, big);
+            sw.Stop();
+            best = sw.Elapsed < best ? sw.Elapsed : best;
+        }
 
-        output.WriteLine($"parsed {a.Papers.Count} entries ({big.Length / 1024} KiB) in {sw.ElapsedMilliseconds} ms");
+        output.WriteLine($"parsed {a!.Papers.Count} entries ({big.Length / 1024} KiB) in {best.TotalMilliseconds:F0} ms (best of 3)");
         Assert.Equal(sections + 13 + 18, a.Papers.Count);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1), $"parsing {a.Papers.Count} entries took {sw.ElapsedMilliseconds} ms");
+        Assert.True(best < TimeSpan.FromSeconds(1), $"parsing {a.Papers.Count} entries took {best.TotalMilliseconds:F0} ms");
     }
 
     // -------------------------------------------------------------------------------------------------------------
