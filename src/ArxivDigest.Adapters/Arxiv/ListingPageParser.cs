@@ -71,7 +71,7 @@ public static partial class ListingPageParser
         DateOnly? date = listingHeading?.Date;
         foreach (var s in sections)
         {
-            if (s.Heading!.Date is { } d)
+            if (s.Heading.Date is { } d)
             {
                 if (date is { } known && known != d)
                 {
@@ -113,7 +113,7 @@ public static partial class ListingPageParser
         {
             foreach (var e in s.Entries)
             {
-                papers.Add(ParseEntry(e, s.Heading!.SectionType, recent: false, date, origin));
+                papers.Add(ParseEntry(e, s.Heading.SectionType, recent: false, date, origin));
             }
         }
 
@@ -145,7 +145,7 @@ public static partial class ListingPageParser
         var days = new List<(Heading Day, List<Group> Groups)>();
         foreach (var g in page.Groups)
         {
-            if (g.Heading!.Kind == HeadingKind.Day)
+            if (g.Heading.Kind == HeadingKind.Day)
             {
                 days.Add((g.Heading, [g]));
             }
@@ -181,18 +181,18 @@ public static partial class ListingPageParser
         foreach (var (day, groups) in days)
         {
             var parsed = groups.Sum(g => g.Entries.Count);
-            if (false && day.Shown is { } shown && shown != parsed)
+            if (day.Shown is { } shown && shown != parsed)
             {
                 throw new ArxivFormatException(origin,
                     $"day '{day.Label}' promises {shown} entries (of {day.Total}), parsed {parsed}");
             }
 
-            CheckCounts(groups.Where(g => g.Heading!.Kind == HeadingKind.Section), origin);
+            CheckCounts(groups.Where(g => g.Heading.Kind == HeadingKind.Section), origin);
 
             var papers = new List<Paper>(parsed);
             foreach (var g in groups)
             {
-                var type = g.Heading!.Kind == HeadingKind.Section ? g.Heading.SectionType : AnnounceType.New;
+                var type = g.Heading.Kind == HeadingKind.Section ? g.Heading.SectionType : AnnounceType.New;
                 foreach (var e in g.Entries)
                 {
                     papers.Add(ParseEntry(e, type, recent: true, day.Date, origin));
@@ -234,7 +234,7 @@ public static partial class ListingPageParser
 
     private sealed class Group(Heading heading)
     {
-        public Heading? Heading { get; } = heading;
+        public Heading Heading { get; } = heading;
 
         public List<Entry> Entries { get; } = [];
     }
@@ -276,12 +276,13 @@ public static partial class ListingPageParser
             switch (el.LocalName)
             {
                 case "dt":
-                    if (pendingDt is not null && IsEntryDt(pendingDt))
+                    if (pendingDt is not null)
                     {
                         throw new ArxivFormatException(origin, $"entry {Describe(pendingDt)} has no <dd> with its metadata");
                     }
 
-                    pendingDt = el;
+                    // A dt without an arXiv id is not a listing entry (unless its dd turns out to be one, see below).
+                    pendingDt = IsEntryDt(el) ? el : null;
                     break;
 
                 case "dd":
@@ -289,7 +290,8 @@ public static partial class ListingPageParser
                     {
                         if (ScanMeta(el).Title is not null)
                         {
-                            throw new ArxivFormatException(origin, "a <dd> with a list-title follows no <dt>");
+                            throw new ArxivFormatException(origin,
+                                $"an entry's metadata ('{Truncate(Text.Normalize(el.TextContent), 100)}') has no <dt> with an arXiv id before it");
                         }
 
                         break;
@@ -335,12 +337,11 @@ public static partial class ListingPageParser
                         break;
                     }
 
-                    if (pendingDt is not null && IsEntryDt(pendingDt))
+                    if (pendingDt is not null)
                     {
                         throw new ArxivFormatException(origin, $"entry {Describe(pendingDt)} has no <dd> with its metadata");
                     }
 
-                    pendingDt = null;
                     page.Headings.Add(heading);
                     if (heading.Kind != HeadingKind.Listing)
                     {
@@ -355,7 +356,7 @@ public static partial class ListingPageParser
             }
         }
 
-        if (pendingDt is not null && IsEntryDt(pendingDt))
+        if (pendingDt is not null)
         {
             throw new ArxivFormatException(origin, $"entry {Describe(pendingDt)} has no <dd> with its metadata");
         }
@@ -435,8 +436,8 @@ public static partial class ListingPageParser
     {
         foreach (var s in sections)
         {
-            var h = s.Heading!;
-            if (false && h.Shown is { } shown && shown != s.Entries.Count)
+            var h = s.Heading;
+            if (h.Shown is { } shown && shown != s.Entries.Count)
             {
                 throw new ArxivFormatException(origin,
                     $"section '{h.Label}' promises {shown} entries (of {h.Total}), parsed {s.Entries.Count}");
@@ -888,7 +889,7 @@ public static partial class ListingPageParser
                 if (type.StartsWith("math/tex", StringComparison.OrdinalIgnoreCase))
                 {
                     var delimiter = type.Contains("mode=display", StringComparison.OrdinalIgnoreCase) ? "$$" : "$";
-                    sb.Append(el.TextContent);
+                    sb.Append(delimiter).Append(el.TextContent).Append(delimiter);
                 }
 
                 return;

@@ -280,6 +280,22 @@ public sealed partial class ListingPageParserTests(ITestOutputHelper output)
         Assert.Contains("parsed 66", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Entry_missing_its_dt_or_dd_fails()
+    {
+        var html = Read(GrQc);
+        var dt = html.IndexOf("<dt>", StringComparison.Ordinal);
+        var dd = html.IndexOf("<dd>", dt, StringComparison.Ordinal);
+        var ddEnd = html.IndexOf("</dd>", dd, StringComparison.Ordinal) + "</dd>".Length;
+
+        var noDd = Assert.Throws<ArxivFormatException>(() => ParseNew(GrQc, html[..dd] + html[ddEnd..]));
+        Assert.Contains("arXiv:2408.03961", noDd.Message, StringComparison.Ordinal);
+        Assert.Contains("has no <dd>", noDd.Message, StringComparison.Ordinal);
+
+        var noDt = Assert.Throws<ArxivFormatException>(() => ParseNew(GrQc, html[..dt] + html[dd..]));
+        Assert.Contains("no <dt> with an arXiv id", noDt.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("<html><body><h1>Service Unavailable</h1></body></html>")]
     [InlineData("<html><head><title>403 Forbidden</title></head><body><p>Access denied</p></body></html>")]

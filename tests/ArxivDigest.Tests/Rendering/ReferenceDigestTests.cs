@@ -83,6 +83,38 @@ public sealed class ReferenceDigestTests
         Assert.Equal(65, lines.Count(l => l == Labels.Chinese.TranslationPending));
     }
 
+    [Theory]
+    [InlineData("markdown", "reference-2026-03-26.md")]
+    [InlineData("json", "reference-2026-03-26.json")]
+    public async Task Markdown_and_json_renderings_of_the_reference_digest_match_their_golden_files(string format, string golden)
+    {
+        var reference = ReferenceDigest.Load();
+        var digest = await DigestBuilder.BuildAsync(reference.Papers, Spec, new DateOnly(2026, 3, 26), reference.GeneratedAt, reference.Translator(), CancellationToken.None);
+        Golden.AssertText($"render/{golden}", Renderers.Find(format)!.RenderToString(digest));
+    }
+
+    [Fact]
+    public async Task Json_rendering_carries_the_contract_fields_for_every_paper()
+    {
+        var reference = ReferenceDigest.Load();
+        var digest = await DigestBuilder.BuildAsync(reference.Papers, Spec, new DateOnly(2026, 3, 26), reference.GeneratedAt, reference.Translator(), CancellationToken.None);
+        using var doc = System.Text.Json.JsonDocument.Parse(new JsonRenderer().RenderToString(digest));
+        var root = doc.RootElement;
+        Assert.Equal("2026-03-25T20:00:00-04:00", root.GetProperty("announcedAt").GetString());
+        Assert.Equal("2026-03-25T16:55:47+08:00", root.GetProperty("generatedAt").GetString());
+        Assert.Equal("complete", root.GetProperty("status").GetString());
+        Assert.Equal(33, root.GetProperty("count").GetInt32());
+        var first = root.GetProperty("groups")[0].GetProperty("papers")[0];
+        Assert.Equal("2603.22293", first.GetProperty("id").GetString());
+        Assert.Equal(reference.Entries[0].TitleZh, first.GetProperty("titleTranslated").GetString());
+        Assert.Equal(reference.Entries[0].AbstractZh, first.GetProperty("abstractTranslated").GetString());
+        Assert.Equal("cs.CL", first.GetProperty("subjects")[0].GetProperty("code").GetString());
+        Assert.Equal("Computation and Language", first.GetProperty("subjects")[0].GetProperty("name").GetString());
+        Assert.Equal("https://arxiv.org/pdf/2603.22293", first.GetProperty("pdfUrl").GetString());
+        Assert.Equal("reinforcement learning", first.GetProperty("matched").GetString());
+        Assert.Equal("new", first.GetProperty("announceType").GetString());
+    }
+
     private static void AssertSameLines(string expected, string actual)
     {
         var e = expected.Split('\n');

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ArxivDigest.Papers;
 using ArxivDigest.Storage;
 using Microsoft.Data.Sqlite;
@@ -253,7 +252,7 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task SaveAnnouncement_ThousandPapers_IsFast()
+    public async Task SaveAnnouncement_ThousandPapers_RoundTripInOrder()
     {
         var papers = Enumerable.Range(0, 1000).Select(i => new Paper
         {
@@ -269,11 +268,8 @@ public sealed class SqliteStoreTests : IDisposable
         }).ToArray();
 
         await using var store = await SqliteStore.OpenAsync(DbPath, Ct);
-        var watch = Stopwatch.StartNew();
         await store.SaveAnnouncementAsync(new Announcement { Category = "cs.CL", ListingDate = Day1, Papers = papers }, "rss", Fetched1, Ct);
-        watch.Stop();
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"saving 1000 papers took {watch.Elapsed}");
         var read = await store.GetAnnouncedPapersAsync("cs.CL", Day1, Ct);
         Assert.Equal(papers.Select(p => p.Id), read.Select(p => p.Id));
         Assert.True(papers[999].ContentEquals(read[999]));
