@@ -101,7 +101,7 @@ public static class CliApp
 
         await using var store = await SqliteStore.OpenAsync(settings.Db, CancellationToken.None);
         var reporter = new Reporter(context.Out, context.Error, context.Interactive, context.Time);
-        var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time), context.Time, reporter);
+        var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time, new ReporterLogger(reporter)), context.Time, reporter);
         return await work(job, settings);
     }
 

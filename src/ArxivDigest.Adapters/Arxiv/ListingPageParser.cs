@@ -113,7 +113,13 @@ public static partial class ListingPageParser
         {
             foreach (var e in s.Entries)
             {
-                papers.Add(ParseEntry(e, s.Heading.SectionType, recent: false, date, origin));
+                var paper = ParseEntry(e, s.Heading.SectionType, recent: false, date, origin);
+
+                // Today's templates print only "(replaced)"; a replacement whose primary category lies outside the
+                // listed one is a cross-listed replacement, which RSS calls replace-cross.
+                papers.Add(paper.AnnounceType == AnnounceType.Replace && !Within(paper.PrimaryCategory, category)
+                    ? paper with { AnnounceType = AnnounceType.ReplaceCross }
+                    : paper);
             }
         }
 
@@ -126,6 +132,12 @@ public static partial class ListingPageParser
             Origin = origin,
         };
     }
+
+    /// <summary>Whether a primary category belongs to the listed category or archive (<c>cs.AI</c> within <c>cs</c>).</summary>
+    private static bool Within(string primary, string listed) =>
+        primary.Length == 0
+        || primary.Equals(listed, StringComparison.Ordinal)
+        || primary.StartsWith(listed + ".", StringComparison.Ordinal);
 
     /// <summary>
     /// Parses a <c>/list/&lt;cat&gt;/recent</c> or <c>/pastweek</c> page: one <see cref="Announcement"/> per day section,

@@ -133,6 +133,11 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
                     failure = $"no response within {options.Timeout.TotalSeconds:0} s";
                     wait = null;
                 }
+                catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.NameResolutionError)
+                {
+                    // No DNS answer: offline or a mistyped host; retrying for a minute helps neither.
+                    throw new SourceException(url.ToString(), $"cannot resolve host {url.Host} (offline? use --from-file or a mirror via --arxiv-url)", e);
+                }
                 catch (HttpRequestException e)
                 {
                     failure = e.HttpRequestError == HttpRequestError.Unknown ? e.Message : $"{e.HttpRequestError}: {e.Message}";
