@@ -83,7 +83,9 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
                 var since = time.GetUtcNow() - gate.LastRequestEnd;
                 if (gate.LastRequestEnd != DateTimeOffset.MinValue && since < options.RequestInterval)
                 {
-                    await Task.Delay(options.RequestInterval - since, time, cancellationToken);
+                    // A clock that stepped backwards never makes the wait longer than one interval.
+                    var pause = since < TimeSpan.Zero ? options.RequestInterval : options.RequestInterval - since;
+                    await Task.Delay(pause, time, cancellationToken);
                 }
 
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);

@@ -241,6 +241,69 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(cli.Out, "default", "2024-08-09.txt")));
     }
 
+    [Fact]
+    public async Task Rerun_on_a_saturday_says_no_announcement_because_of_the_weekend()
+    {
+        Assert.Equal(0, (await Run()).ExitCode);
+        cli.Time = new ShiftedTime(new DateTimeOffset(2024, 8, 10, 16, 0, 0, TimeSpan.Zero)); // Sat 12:00 EDT
+
+        var result = await Run();
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("no new announcement: the 2024-08-09 listing was already processed", result.Stdout);
+        Assert.Contains("arXiv does not announce on Friday and Saturday evenings", result.Stdout);
+        Assert.Contains("next announcement 2024-08-11 20:00 EDT", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Fetch_stores_without_writing_then_digest_renders_the_stored_announcement()
+    {
+        var fetch = await cli.RunJobAsync("fetch", "--arxiv-url", server.Url, "--request-interval", Interval, "--category", "hep-th");
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+        Assert.Contains("hep-th: listing 2024-08-09, 49 entries (new 14, cross 22, replace 9, replace-cross 4)", fetch.Stderr);
+        Assert.False(Directory.Exists(cli.Out));
+
+        var digest = await cli.RunJobAsync("digest", "--date", "2024-08-09", "--category", "hep-th", "--query", "black hole", "--include", "new,cross");
+        Assert.True(digest.ExitCode == 0, digest.Stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(DigestFile("json")));
+        var types = json.RootElement.GetProperty("groups")[0].GetProperty("papers").EnumerateArray().Select(p => p.GetProperty("announceType").GetString()).ToHashSet();
+        Assert.Contains("cross", types);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task Config_file_with_two_digests_writes_each_under_its_own_name()
+    {
+        var config = Path.Combine(cli.Dir, "config.toml");
+        File.WriteAllText(config, $"""
+            arxiv_url = "{server.Url}"
+            request_interval = 0.3
+            formats = ["json"]
+
+            [[digest]]
+            name = "holes"
+            categories = ["gr-qc", "hep-th"]
+            queries = ["black hole"]
+
+            [[digest]]
+            name = "waves"
+            categories = ["gr-qc"]
+            queries = ["gravitational wave"]
+            """);
+
+        var result = await cli.RunJobAsync("run", "--config", config);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(2, server.Requests.Count); // gr-qc fetched once for both digests
+        foreach (var (name, query) in new[] { ("holes", "black hole"), ("waves", "gravitational wave") })
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(cli.Out, name, "2024-08-09.json")));
+            Assert.Equal(name, json.RootElement.GetProperty("name").GetString());
+            Assert.Equal(query, json.RootElement.GetProperty("groups")[0].GetProperty("query").GetString());
+            Assert.True(json.RootElement.GetProperty("count").GetInt32() > 0);
+        }
+    }
+
     private (long Papers, long Members, long Announcements) CountRows()
     {
         using var c = new SqliteConnection($"Data Source={cli.Db};Pooling=False");

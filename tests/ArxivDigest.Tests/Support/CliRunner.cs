@@ -17,11 +17,14 @@ public sealed class CliRunner : IDisposable
 
     public Hashtable Environment { get; } = new();
 
+    /// <summary>The clock the CLI sees (real timers; <see cref="ShiftedTime"/> moves "now").</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliContext(stdout, stderr, Environment, TimeProvider.System, Interactive: false));
+        var code = await CliApp.RunAsync(args, new CliContext(stdout, stderr, Environment, Time, Interactive: false));
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
@@ -39,4 +42,12 @@ public sealed class CliRunner : IDisposable
         {
         }
     }
+}
+
+/// <summary>A clock whose "now" is a fixed instant plus the real time elapsed since creation; timers stay real.</summary>
+public sealed class ShiftedTime(DateTimeOffset start) : TimeProvider
+{
+    private readonly DateTimeOffset realStart = DateTimeOffset.UtcNow;
+
+    public override DateTimeOffset GetUtcNow() => start + (DateTimeOffset.UtcNow - realStart);
 }
