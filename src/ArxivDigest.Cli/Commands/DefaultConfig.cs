@@ -5,8 +5,10 @@ public static class DefaultConfig
 {
     public const string Text = """
         # ArxivDigest configuration (TOML). Every key is optional; the values shown are the defaults.
-        # Each key can also be set by an environment variable ARXIV_DIGEST_<KEY> (upper case, e.g. ARXIV_DIGEST_DB)
-        # or a command-line option (--db ...); the command line wins, then the environment, then this file.
+        # Each key can also be set by a command-line option (--db ...) and by an environment variable named after the
+        # option: ARXIV_DIGEST_DB, _OUT, _CATEGORY (comma-separated), _QUERY (;-separated), _INCLUDE, _SOURCE,
+        # _ARXIV_URL, _RSS_URL, _API_URL, _FORMAT, _TIMEZONE, _LANGUAGE, _TRANSLATOR, _REQUEST_INTERVAL, _CONFIG.
+        # The command line wins, then the environment, then this file.
 
         # SQLite database (embedded, nothing to install). Default: ~/.local/share/arxiv-digest/arxiv-digest.db
         # db = "~/.local/share/arxiv-digest/arxiv-digest.db"

@@ -19,6 +19,13 @@ public static class SettingsResolver
 
     public static readonly IReadOnlyList<string> Translators = ["none"];
 
+    /// <summary>The ARXIV_DIGEST_* variables: one per option, named after it (CATEGORY, QUERY, FORMAT are singular).</summary>
+    public static readonly IReadOnlyList<string> EnvironmentNames =
+    [
+        "CONFIG", "DB", "OUT", "CATEGORY", "QUERY", "INCLUDE", "SOURCE", "ARXIV_URL", "RSS_URL", "API_URL", "FROM_FILE",
+        "FORMAT", "TIMEZONE", "LANGUAGE", "TRANSLATOR", "REQUEST_INTERVAL", "DEBUG",
+    ];
+
     /// <summary>Config file read when --config is not given and it exists: ~/.config/arxiv-digest/config.toml.</summary>
     public static string DefaultConfigPath() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "arxiv-digest", "config.toml");
@@ -26,7 +33,9 @@ public static class SettingsResolver
     public static Settings Resolve(RawOptions cli, IDictionary? environment = null)
     {
         var env = ReadEnvironment(environment ?? Environment.GetEnvironmentVariables());
-        var problems = new List<ConfigProblem>();
+        var problems = env.Keys.Where(k => !EnvironmentNames.Contains(k))
+            .Select(k => new ConfigProblem(EnvPrefix + k, $"unknown variable; known: {string.Join(", ", EnvironmentNames.Select(n => EnvPrefix + n))}"))
+            .ToList();
 
         var configPath = cli.Config ?? Env(env, "CONFIG")?.Value;
         var explicitConfig = configPath is not null;
@@ -65,7 +74,7 @@ public static class SettingsResolver
         {
             if (cliValues.Count > 0)
             {
-                return (cliValues, option);
+                return (separator == ',' ? cliValues.SelectMany(v => Split(v, ',')).ToList() : cliValues, option);
             }
 
             if (cliJoined is not null)
@@ -328,7 +337,7 @@ public static class SettingsResolver
             }
         }
 
-        return values.Select(q => q.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        return values.Select(q => q.Trim()).DistinctBy(q => q.Trim('"').Trim(), StringComparer.Ordinal).ToList();
     }
 
     private static IReadOnlySet<AnnounceType> Include(IReadOnlyList<string> values, string where, List<ConfigProblem> problems)

@@ -31,7 +31,7 @@ public static class DigestBuilder
     public static IReadOnlyList<(string Query, IReadOnlyList<(Paper Paper, MatchResult Match)> Papers)> Select(
         IEnumerable<Paper> papers, DigestSpec spec)
     {
-        var queries = spec.Queries.Select(PhraseQuery.Parse).ToList();
+        var queries = spec.Queries.Select(PhraseQuery.Parse).DistinctBy(q => q.Text, StringComparer.Ordinal).ToList();
         var unique = papers
             .Where(p => spec.Include.Contains(p.AnnounceType))
             .GroupBy(p => p.Id, StringComparer.Ordinal)

@@ -51,7 +51,7 @@ public sealed class PhraseQuery : IPaperFilter
             throw new ArgumentException($"query \"{text}\" has no words to match", nameof(text));
         }
 
-        return new PhraseQuery(text.Trim(), tokens);
+        return new PhraseQuery(trimmed.Trim(), tokens);
     }
 
     public MatchResult? Match(Paper paper)

@@ -28,7 +28,12 @@ public static class Tokens
         return tokens;
     }
 
-    /// <summary>English plural folding: policies→policy, processes→process, models→model; short words kept.</summary>
+    /// <summary>
+    /// English plural folding to a shared stem: a plural suffix is removed, then a final <c>e</c> dropped and a final
+    /// <c>y</c> read as <c>i</c>, so singular and plural fold alike (policy/policies → polici, cache/caches → cach,
+    /// movie/movies → movi, process/processes → process, bus/buses → bus, model/models → model). Words of three
+    /// letters or fewer (RL, GAN) are kept as they are.
+    /// </summary>
     public static string FoldWord(string w)
     {
         if (w.Length <= 3 || !char.IsAsciiLetterLower(w[^1]))
@@ -36,24 +41,28 @@ public static class Tokens
             return w;
         }
 
-        if (w.EndsWith("ies", StringComparison.Ordinal) && w.Length > 4)
+        if (w.Length > 4 && w.EndsWith("ies", StringComparison.Ordinal))
         {
-            return w[..^3] + "y";
+            return w[..^3] + "i";
         }
 
         if (w.EndsWith("sses", StringComparison.Ordinal) || w.EndsWith("xes", StringComparison.Ordinal)
             || w.EndsWith("ches", StringComparison.Ordinal) || w.EndsWith("shes", StringComparison.Ordinal)
             || w.EndsWith("zzes", StringComparison.Ordinal))
         {
-            return w[..^2];
+            w = w[..^2];
+        }
+        else if (w[^1] == 's' && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal)
+                 && !w.EndsWith("is", StringComparison.Ordinal))
+        {
+            w = w[..^1];
         }
 
-        if (w[^1] == 's' && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal)
-            && !w.EndsWith("is", StringComparison.Ordinal))
+        if (w.Length >= 4 && w[^1] == 'e')
         {
             return w[..^1];
         }
 
-        return w;
+        return w.Length >= 4 && w[^1] == 'y' ? w[..^1] + "i" : w;
     }
 }

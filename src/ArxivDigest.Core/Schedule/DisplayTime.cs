@@ -21,11 +21,13 @@ public static class DisplayTime
             var rest = text[3..];
             var sign = rest[0] switch { '+' => 1, '-' => -1, _ => 0 };
             var parts = rest[1..].Split(':');
-            if (sign != 0 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
-                && h <= 14
-                && (parts.Length == 1 || (parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _))))
+            var m = 0;
+            if (sign != 0
+                && parts.Length <= 2
+                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
+                && (parts.Length == 1 || (int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out m) && m < 60))
+                && new TimeSpan(h, m, 0) <= TimeSpan.FromHours(14))
             {
-                var m = parts.Length == 2 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 0;
                 var offset = new TimeSpan(sign * h, sign * m, 0);
                 zone = TimeZoneInfo.CreateCustomTimeZone(text.ToUpperInvariant(), offset, text, text);
                 return true;

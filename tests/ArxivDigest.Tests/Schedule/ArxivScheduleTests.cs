@@ -208,7 +208,7 @@ public sealed class ArxivScheduleTests
         Assert.False(DisplayTime.TryResolve("Mars/Olympus", out _));
     }
 
-    [Fact(Skip = "bug: DisplayTime.TryResolve (src/ArxivDigest.Core/Schedule/DisplayTime.cs:25-30) checks only hours <= 14, so \"UTC+14:30\" reaches TimeZoneInfo.CreateCustomTimeZone and throws ArgumentOutOfRangeException instead of returning false (CLI: `--timezone UTC+14:30` exits 1 with 'error: unexpected ArgumentOutOfRangeException'); minutes are not range-checked either (\"UTC+8:75\" is accepted as +9:15)")]
+    [Fact]
     public void TryResolve_refuses_out_of_range_offsets_instead_of_throwing()
     {
         Assert.False(DisplayTime.TryResolve("UTC+14:30", out _));
