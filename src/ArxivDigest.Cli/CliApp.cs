@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using ArxivDigest.Arxiv;
 using ArxivDigest.Cli.Commands;
@@ -71,6 +72,12 @@ public static class CliApp
         root.Subcommands.Add(fetch);
         root.Subcommands.Add(digest);
         root.Subcommands.Add(config);
+
+        // Help wraps at a fixed width, whatever terminal the process has, so it reads the same everywhere.
+        foreach (var help in root.Options.OfType<HelpOption>())
+        {
+            help.Action = new HelpAction { MaxWidth = 120 };
+        }
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -14,7 +14,7 @@ public sealed class CommonOptions
 
     public Option<string[]> Category { get; } = new("--category") { Description = "arXiv category or archive to follow (repeatable): cs, cs.AI, hep-ph ...; default cs", HelpName = "CAT", AllowMultipleArgumentsPerToken = false };
 
-    public Option<string[]> Query { get; } = new("--query") { Description = "Keyword phrase (repeatable, in order); default \"reinforcement learning\", \"diffusion policy\"", HelpName = "TEXT" };
+    public Option<string[]> Query { get; } = new("--query") { Description = "Keyword phrase (repeatable); default \"reinforcement learning\" then \"diffusion policy\"", HelpName = "TEXT" };
 
     public Option<string> Include { get; } = new("--include") { Description = "Announce types to keep: new,cross,replace; default new", HelpName = "TYPES" };
 
