@@ -51,9 +51,6 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
 
     private readonly ILogger log = logger ?? NullLogger.Instance;
 
-    /// <summary>Number of HTTP requests actually sent by this client (retries included).</summary>
-    public int RequestsSent { get; private set; }
-
     public static HttpClient CreateHttpClient(PolitenessOptions options)
     {
         var handler = new SocketsHttpHandler
@@ -101,7 +98,6 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
 
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(options.Timeout);
-                RequestsSent++;
                 log.LogInformation("GET {Url}", url);
                 try
                 {

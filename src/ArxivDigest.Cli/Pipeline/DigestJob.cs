@@ -19,9 +19,11 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 {
     private readonly ArxivSchedule schedule = new(settings.Holidays);
 
+    /// <summary>The translator named in the settings (validated there against <see cref="SettingsResolver.Translators"/>).</summary>
     public static ITranslator CreateTranslator(string name) => name switch
     {
-        _ => new NoneTranslator(),
+        "none" => new NoneTranslator(),
+        _ => throw new ConfigurationException("--translator", $"unknown translator '{name}'; valid: {string.Join(", ", SettingsResolver.Translators)}"),
     };
 
     /// <summary>Fetches and stores every configured category; returns each category's announcement.</summary>

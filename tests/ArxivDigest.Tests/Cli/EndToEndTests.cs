@@ -186,6 +186,32 @@ public sealed class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retry_after_as_an_http_date_on_429_is_honoured()
+    {
+        var until = DateTimeOffset.UtcNow.AddSeconds(3);
+        server.AddFault("/list/gr-qc/new", new Fault(429, RetryAfter: until.ToString("r", System.Globalization.CultureInfo.InvariantCulture), Body: "Rate exceeded."));
+
+        var result = await Run();
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var gr = server.Requests.Where(r => r.Path == "/list/gr-qc/new").OrderBy(r => r.Start).ToList();
+        Assert.Equal([429, 200], gr.Select(r => r.Status));
+        Assert.True(gr[1].Start >= until.AddSeconds(-1), $"retried at {gr[1].Start:O}, before Retry-After {until:O}");
+    }
+
+    [Fact]
+    public async Task A_retry_after_longer_than_five_minutes_fails_at_once_with_exit_3()
+    {
+        server.AddFault("/list/gr-qc/new", new Fault(503, RetryAfter: "3600"));
+
+        var result = await Run();
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Retry-After 3600 s exceeds the 300 s limit", result.Stderr);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
     public async Task Persistent_server_errors_give_up_after_bounded_retries_with_exit_3()
     {
         for (var i = 0; i < 10; i++)
