@@ -245,7 +245,8 @@ public static class SettingsResolver
 
         if (problems.Count > 0)
         {
-            throw new ConfigurationException(problems);
+            // File problems in file and line order, then the rest (options, environment) in the order found.
+            throw new ConfigurationException(problems.OrderBy(p => FileLine(p.Where)).ToList());
         }
 
         return new Settings
@@ -260,6 +261,14 @@ public static class SettingsResolver
             Holidays = holidays,
             ConfigPath = file is not null ? configPath : null,
         };
+    }
+
+    private static (int Rank, string File, int Line) FileLine(string where)
+    {
+        var colon = where.LastIndexOf(':');
+        return colon > 0 && int.TryParse(where.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var line)
+            ? (0, where[..colon], line)
+            : (1, "", 0);
     }
 
     private static Dictionary<string, string> ReadEnvironment(IDictionary environment)
