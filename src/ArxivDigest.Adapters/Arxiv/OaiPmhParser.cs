@@ -50,17 +50,14 @@ public static class OaiPmhParser
     public static OaiPage Parse(Stream xml, string origin)
     {
         ArgumentNullException.ThrowIfNull(xml);
-        using var reader = XmlReader.Create(xml, XmlRead.Settings);
-        return XmlRead.Guard(origin, () => ReadResponse(reader, origin));
+        return XmlRead.Parse(xml, origin, ReadResponse);
     }
 
     /// <inheritdoc cref="Parse(Stream, string)"/>
     public static OaiPage Parse(string xml, string origin)
     {
         ArgumentNullException.ThrowIfNull(xml);
-        using var text = new StringReader(xml);
-        using var reader = XmlReader.Create(text, XmlRead.Settings);
-        return XmlRead.Guard(origin, () => ReadResponse(reader, origin));
+        return XmlRead.Parse(xml, origin, ReadResponse);
     }
 
     private sealed class PageBuilder
