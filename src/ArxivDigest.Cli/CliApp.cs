@@ -7,6 +7,7 @@ using ArxivDigest.Cli.Configuration;
 using ArxivDigest.Cli.Pipeline;
 using ArxivDigest.Papers;
 using ArxivDigest.Storage;
+using ArxivDigest.Translation;
 
 namespace ArxivDigest.Cli;
 
@@ -108,7 +109,14 @@ public static class CliApp
 
         await using var store = await SqliteStore.OpenAsync(settings.Db, CancellationToken.None);
         var reporter = new Reporter(context.Out, context.Error, context.Interactive, context.Time);
-        var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time, new ReporterLogger(reporter)), context.Time, reporter);
+        using var translationHttp = context.HttpHandler is { } h ? new HttpClient(h, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : TranslatorFactory.CreateHttpClient(settings);
+        var translator = TranslatorFactory.Create(settings, context.Environment, translationHttp, store, context.Time, settings.Digests[0].Language);
+        if (translator is TranslationService service)
+        {
+            service.Warning += reporter.Warn;
+        }
+
+        var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time, new ReporterLogger(reporter)), translator, context.Time, reporter);
         return await work(job, settings);
     }
 

@@ -78,6 +78,21 @@ public static class SqliteMigrations
             message      TEXT
         );
         """,
+
+        // v2: the translation cache, keyed by source text hash, languages, provider, model and glossary version.
+        """
+        CREATE TABLE translations (
+            source_hash      TEXT NOT NULL,
+            source_lang      TEXT NOT NULL,
+            target_lang      TEXT NOT NULL,
+            provider         TEXT NOT NULL,
+            model            TEXT NOT NULL,
+            glossary_version TEXT NOT NULL,
+            text             TEXT NOT NULL,
+            created_at       TEXT NOT NULL,
+            PRIMARY KEY (source_hash, source_lang, target_lang, provider, model, glossary_version)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

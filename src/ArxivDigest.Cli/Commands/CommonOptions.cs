@@ -34,13 +34,21 @@ public sealed class CommonOptions
 
     public Option<string> Language { get; } = new("--language") { Description = "Target language; default zh", HelpName = "LANG" };
 
-    public Option<string> Translator { get; } = new("--translator") { Description = "Translation provider: none", HelpName = "NAME" };
+    public Option<string> Translator { get; } = new("--translator") { Description = "Translation providers in fallback order: google (default), openai, deepl, google-cloud, azure, none", HelpName = "NAMES" };
+
+    public Option<string> TranslatorUrl { get; } = new("--translator-url") { Description = "Base URL of the translation provider (a gateway, Ollama, vLLM ...), or name=URL,... per provider", HelpName = "URL" };
+
+    public Option<string> TranslatorModel { get; } = new("--translator-model") { Description = "Model of an LLM provider; default gpt-4o-mini", HelpName = "MODEL" };
+
+    public Option<string> TranslationConcurrency { get; } = new("--translation-concurrency") { Description = "Translation requests in flight at once; default 4", HelpName = "N" };
+
+    public Option<string> Glossary { get; } = new("--glossary") { Description = "Glossary file (source = target lines) extending the built-in terms", HelpName = "FILE" };
 
     public Option<string> RequestInterval { get; } = new("--request-interval") { Description = "Seconds between requests to one host; default 3 (minimum for arxiv.org)", HelpName = "SECONDS" };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Config, Db, Out, Category, Query, Include, Source, ArxivUrl, RssUrl, ApiUrl, FromFile, Format, Timezone, Language, Translator, RequestInterval })
+        foreach (var o in new Option[] { Config, Db, Out, Category, Query, Include, Source, ArxivUrl, RssUrl, ApiUrl, FromFile, Format, Timezone, Language, Translator, TranslatorUrl, TranslatorModel, TranslationConcurrency, Glossary, RequestInterval })
         {
             command.Options.Add(o);
         }
@@ -63,6 +71,10 @@ public sealed class CommonOptions
         Timezone = r.GetValue(Timezone),
         Language = r.GetValue(Language),
         Translator = r.GetValue(Translator),
+        TranslatorUrl = r.GetValue(TranslatorUrl),
+        TranslatorModel = r.GetValue(TranslatorModel),
+        TranslationConcurrency = r.GetValue(TranslationConcurrency),
+        Glossary = r.GetValue(Glossary),
         RequestInterval = r.GetValue(RequestInterval),
     };
 }

@@ -33,5 +33,13 @@ public sealed record RawOptions
 
     public string? Translator { get; init; }
 
+    public string? TranslatorUrl { get; init; }
+
+    public string? TranslatorModel { get; init; }
+
+    public string? TranslationConcurrency { get; init; }
+
+    public string? Glossary { get; init; }
+
     public string? RequestInterval { get; init; }
 }

@@ -15,7 +15,23 @@ public sealed record Settings
 
     public required IReadOnlyList<IDigestRenderer> Renderers { get; init; }
 
-    public required string Translator { get; init; }
+    /// <summary>Translation providers in fallback order (<c>none</c> alone: no translation).</summary>
+    public required IReadOnlyList<string> Translators { get; init; }
+
+    /// <summary>Base URL overrides by provider name (<c>--translator-url URL</c> or <c>name=URL,...</c>).</summary>
+    public IReadOnlyDictionary<string, Uri> TranslatorUrls { get; init; } = new Dictionary<string, Uri>();
+
+    public string? TranslatorModel { get; init; }
+
+    /// <summary>Name of the environment variable holding the first provider's key, when not the provider's default.</summary>
+    public string? TranslatorKeyVariable { get; init; }
+
+    public int TranslationConcurrency { get; init; } = 4;
+
+    public int? TranslationRequestsPerMinute { get; init; }
+
+    /// <summary>A user glossary file extending the built-in one.</summary>
+    public string? GlossaryPath { get; init; }
 
     public required TimeSpan RequestInterval { get; init; }
 

@@ -17,13 +17,23 @@ public static class SettingsResolver
 {
     public const string EnvPrefix = "ARXIV_DIGEST_";
 
-    public static readonly IReadOnlyList<string> Translators = ["none"];
+    public static readonly IReadOnlyList<string> Translators = ["google", "openai", "deepl", "google-cloud", "azure", "none"];
+
+    /// <summary>The environment variable holding each provider's API key (none for the keyless web endpoint).</summary>
+    public static readonly IReadOnlyDictionary<string, string> KeyVariables = new Dictionary<string, string>
+    {
+        ["openai"] = "OPENAI_API_KEY",
+        ["deepl"] = "DEEPL_API_KEY",
+        ["google-cloud"] = "GOOGLE_API_KEY",
+        ["azure"] = "AZURE_TRANSLATOR_KEY",
+    };
 
     /// <summary>The ARXIV_DIGEST_* variables: one per option, named after it (CATEGORY, QUERY, FORMAT are singular).</summary>
     public static readonly IReadOnlyList<string> EnvironmentNames =
     [
         "CONFIG", "DB", "OUT", "CATEGORY", "QUERY", "INCLUDE", "SOURCE", "ARXIV_URL", "RSS_URL", "API_URL", "FROM_FILE",
-        "FORMAT", "TIMEZONE", "LANGUAGE", "TRANSLATOR", "REQUEST_INTERVAL", "DEBUG",
+        "FORMAT", "TIMEZONE", "LANGUAGE", "TRANSLATOR", "REQUEST_INTERVAL", "DEBUG", "TRANSLATOR_URL", "TRANSLATOR_MODEL",
+        "TRANSLATION_CONCURRENCY", "GLOSSARY",
     ];
 
     /// <summary>Config file read when --config is not given and it exists: ~/.config/arxiv-digest/config.toml.</summary>
@@ -137,11 +147,65 @@ public static class SettingsResolver
             }
         }
 
-        var translator = Pick(cli.Translator, "--translator", "TRANSLATOR", "translator");
-        var translatorName = translator.Value?.Trim().ToLowerInvariant() ?? "none";
-        if (!Translators.Contains(translatorName))
+        var translator = PickList([], cli.Translator, "--translator", "TRANSLATOR", "translator", ',');
+        var translators = (translator.Value ?? ["google"]).Select(t => t.Trim().ToLowerInvariant()).Distinct().ToList();
+        foreach (var t in translators.Where(t => !Translators.Contains(t)))
         {
-            problems.Add(new ConfigProblem(translator.Where, $"unknown translator '{translator.Value}'; valid: {string.Join(", ", Translators)}"));
+            problems.Add(new ConfigProblem(translator.Where, $"unknown translator '{t}'; valid: {string.Join(", ", Translators)}"));
+        }
+
+        if (translators.Contains("none") && translators.Count > 1)
+        {
+            problems.Add(new ConfigProblem(translator.Where, "'none' cannot be combined with other translators"));
+        }
+
+        // "URL" sets the first provider's base URL; "name=URL,name=URL" sets them per provider.
+        var translatorUrlPick = Pick(cli.TranslatorUrl, "--translator-url", "TRANSLATOR_URL", "translator_url");
+        var translatorUrls = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        foreach (var item in translatorUrlPick.Value is { } tu ? Split(tu, ',') : [])
+        {
+            var eq = item.IndexOf('=');
+            var named = eq > 0 && Translators.Contains(item[..eq].Trim().ToLowerInvariant());
+            var name = named ? item[..eq].Trim().ToLowerInvariant() : translators.FirstOrDefault() ?? "";
+            translatorUrls[name] = Url((named ? item[(eq + 1)..].Trim() : item, translatorUrlPick.Where), "http://localhost", problems);
+        }
+
+
+        var translatorModel = Pick(cli.TranslatorModel, "--translator-model", "TRANSLATOR_MODEL", "translator_model").Value;
+        var keyVariable = file?.TopLevel.TryGetValue("translator_key_env", out var kv) == true ? (string)kv.Value : null;
+        var environmentAll = environment ?? Environment.GetEnvironmentVariables();
+        if (translators.Count > 0 && translators[0] != "none")
+        {
+            // A provider that needs a key must have one, unless it is pointed at a self-hosted gateway.
+            for (var i = 0; i < translators.Count; i++)
+            {
+                var name = translators[i];
+                var variable = i == 0 && keyVariable is not null ? keyVariable : KeyVariables.GetValueOrDefault(name);
+                var selfHosted = name == "openai" && translatorUrls.ContainsKey(name);
+                if (variable is not null && !selfHosted && string.IsNullOrEmpty(environmentAll[variable] as string))
+                {
+                    problems.Add(new ConfigProblem(translator.Where, $"translator '{name}' needs an API key in the environment variable {variable}"));
+                }
+            }
+        }
+
+        var concurrency = 4;
+        var concurrencyPick = Pick(cli.TranslationConcurrency, "--translation-concurrency", "TRANSLATION_CONCURRENCY", "translation_concurrency");
+        if (concurrencyPick.Value is not null || file?.TopLevel.ContainsKey("translation_concurrency") == true)
+        {
+            var text = concurrencyPick.Value ?? ((double)file!.TopLevel["translation_concurrency"].Value).ToString(CultureInfo.InvariantCulture);
+            var where = concurrencyPick.Value is not null ? concurrencyPick.Where : file!.TopLevel["translation_concurrency"].Where;
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out concurrency) || concurrency is < 1 or > 64)
+            {
+                problems.Add(new ConfigProblem(where, $"translation concurrency must be a whole number from 1 to 64, got '{text}'"));
+            }
+        }
+
+        int? rpm = file?.TopLevel.TryGetValue("translation_rpm", out var rv) == true ? (int)(double)rv.Value : null;
+        var glossary = Pick(cli.Glossary, "--glossary", "GLOSSARY", "glossary");
+        if (glossary.Value is not null && !File.Exists(glossary.Value))
+        {
+            problems.Add(new ConfigProblem(glossary.Where, $"glossary file not found: {glossary.Value}"));
         }
 
         var interval = TimeSpan.FromSeconds(3);
@@ -255,7 +319,13 @@ public static class SettingsResolver
             Out = ExpandHome(outDir),
             Source = new SourceOptions { Kind = kind, ArxivUrl = arxivUrl, RssUrl = rssUrl, ApiUrl = apiUrl, FromFile = fromFile },
             Renderers = renderers,
-            Translator = translatorName,
+            Translators = translators,
+            TranslatorUrls = translatorUrls,
+            TranslatorModel = translatorModel,
+            TranslatorKeyVariable = keyVariable,
+            TranslationConcurrency = concurrency,
+            TranslationRequestsPerMinute = rpm,
+            GlossaryPath = glossary.Value is null ? null : ExpandHome(glossary.Value),
             RequestInterval = interval,
             Digests = digests,
             Holidays = holidays,

@@ -15,16 +15,9 @@ namespace ArxivDigest.Cli.Pipeline;
 /// The pipeline: fetch each category once → store → pick the announcement → filter → translate → render → write.
 /// One instance per invocation.
 /// </summary>
-public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpClient http, TimeProvider time, Reporter reporter)
+public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpClient http, ITranslator translator, TimeProvider time, Reporter reporter)
 {
     private readonly ArxivSchedule schedule = new(settings.Holidays);
-
-    /// <summary>The translator named in the settings (validated there against <see cref="SettingsResolver.Translators"/>).</summary>
-    public static ITranslator CreateTranslator(string name) => name switch
-    {
-        "none" => new NoneTranslator(),
-        _ => throw new ConfigurationException("--translator", $"unknown translator '{name}'; valid: {string.Join(", ", SettingsResolver.Translators)}"),
-    };
 
     /// <summary>Fetches and stores every configured category; returns each category's announcement.</summary>
     public async Task<IReadOnlyDictionary<string, FetchedAnnouncement>> FetchAllAsync(CancellationToken cancellationToken)
@@ -131,10 +124,24 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 
     private async Task<string> BuildAndWriteAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, CancellationToken cancellationToken)
     {
-        var translator = CreateTranslator(settings.Translator);
         var digest = await DigestBuilder.BuildAsync(papers, spec, listingDate, time.GetUtcNow(), translator, cancellationToken);
         var (paths, changed) = DigestWriter.Write(settings.Out, digest, settings.Renderers);
         var status = JsonRenderer.StatusName(digest.Status);
+        if (translator is TranslationService service)
+        {
+            foreach (var stats in service.Stats)
+            {
+                reporter.Info($"translation {stats}");
+            }
+        }
+
+        if (digest.Status == DigestStatus.Partial)
+        {
+            var pending = digest.Groups.SelectMany(g => g.Papers).Count(p => p.Title.State == TranslationState.Pending || p.Abstract.State == TranslationState.Pending);
+            var reason = digest.Groups.SelectMany(g => g.Papers).Select(p => p.Abstract.Error ?? p.Title.Error).FirstOrDefault(e => e is not null);
+            reporter.Warn($"{pending} papers have translations pending ({reason}); the next run fills them in");
+        }
+
         reporter.Result($"{spec.Name}: {digest.Count} matching papers in the {listingDate:yyyy-MM-dd} listing (announced {DisplayTime.Format(digest.AnnouncedAt, ArxivSchedule.NewYork)} {ArxivSchedule.NewYorkAbbreviation(digest.AnnouncedAt)}), status {status}{(changed ? "" : ", files unchanged")}");
         foreach (var p in paths)
         {

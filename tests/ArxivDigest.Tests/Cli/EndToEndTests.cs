@@ -13,6 +13,8 @@ public sealed class EndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // These tests are about fetching and digests; translation has its own end-to-end tests.
+        cli.Environment["ARXIV_DIGEST_TRANSLATOR"] = "none";
         server = await FakeArxivServer.StartAsync();
         foreach (var cat in new[] { "gr-qc", "hep-th", "math-ph" })
         {

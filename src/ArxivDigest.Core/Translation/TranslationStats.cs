@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace ArxivDigest.Translation;
+
+/// <summary>What one provider did in one run: requests, characters sent, cache hits, failures, and cost.</summary>
+public sealed class ProviderStats(string provider)
+{
+    private int requests;
+    private long characters;
+    private int cacheHits;
+    private int failures;
+    private int translated;
+
+    public string Provider { get; } = provider;
+
+    public int Requests => requests;
+
+    public long Characters => characters;
+
+    public int CacheHits => cacheHits;
+
+    public int Failures => failures;
+
+    public int Translated => translated;
+
+    /// <summary>Configured price per million source characters (or null when unknown).</summary>
+    public decimal? PricePerMillionChars { get; init; }
+
+    internal void Request(long chars)
+    {
+        Interlocked.Increment(ref requests);
+        Interlocked.Add(ref characters, chars);
+    }
+
+    internal void Hit(int n) => Interlocked.Add(ref cacheHits, n);
+
+    internal void Fail() => Interlocked.Increment(ref failures);
+
+    internal void Done(int n) => Interlocked.Add(ref translated, n);
+
+    public override string ToString()
+    {
+        var cost = PricePerMillionChars is { } p ? string.Create(CultureInfo.InvariantCulture, $", cost {p * characters / 1_000_000m:0.####}") : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{Provider}: {requests} requests, {characters} chars, {translated} translated, {cacheHits} cache hits, {failures} failures{cost}");
+    }
+}
