@@ -207,6 +207,19 @@ public static class SettingsResolver
         {
             problems.Add(new ConfigProblem(glossary.Where, $"glossary file not found: {glossary.Value}"));
         }
+        else if (glossary.Value is not null)
+        {
+            try
+            {
+                Translation.Glossary.Load(glossary.Value);
+            }
+            catch (FormatException e)
+            {
+                // The message already says <path>:<line>.
+                var colon = e.Message.IndexOf(": ", StringComparison.Ordinal);
+                problems.Add(colon > 0 ? new ConfigProblem(e.Message[..colon], e.Message[(colon + 2)..]) : new ConfigProblem(glossary.Where, e.Message));
+            }
+        }
 
         var interval = TimeSpan.FromSeconds(3);
         var intervalText = cli.RequestInterval ?? Env(env, "REQUEST_INTERVAL")?.Value;

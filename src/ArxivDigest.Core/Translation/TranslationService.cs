@@ -250,6 +250,12 @@ public sealed class TranslationService : ITranslator
                 var restored = protectedTexts[i].Restore(raw);
                 var problem = restored is null ? "a placeholder (math, URL or id) was lost" : TranslationValidator.Problem(texts[i], restored, target);
                 result[texts[i]] = problem is null ? (restored, null) : (null, problem);
+                if (problem is null && glossary.Violations(texts[i], restored!).Count > 0)
+                {
+                    // Terminology is checked, counted and reported, not enforced: rejecting would retry forever on
+                    // providers that cannot take a glossary (Google, Azure).
+                    stats.GlossaryMiss();
+                }
             }
 
             return (result, false);

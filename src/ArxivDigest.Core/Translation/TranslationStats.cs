@@ -10,6 +10,7 @@ public sealed class ProviderStats(string provider)
     private int cacheHits;
     private int failures;
     private int translated;
+    private int glossaryMisses;
 
     public string Provider { get; } = provider;
 
@@ -22,6 +23,9 @@ public sealed class ProviderStats(string provider)
     public int Failures => failures;
 
     public int Translated => translated;
+
+    /// <summary>Accepted translations that did not use a glossary term (or used a form to avoid).</summary>
+    public int GlossaryMisses => glossaryMisses;
 
     /// <summary>Configured price per million source characters (or null when unknown).</summary>
     public decimal? PricePerMillionChars { get; init; }
@@ -38,9 +42,11 @@ public sealed class ProviderStats(string provider)
 
     internal void Done(int n) => Interlocked.Add(ref translated, n);
 
+    internal void GlossaryMiss() => Interlocked.Increment(ref glossaryMisses);
+
     public override string ToString()
     {
         var cost = PricePerMillionChars is { } p ? string.Create(CultureInfo.InvariantCulture, $", cost {p * characters / 1_000_000m:0.####}") : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{Provider}: {requests} requests, {characters} chars, {translated} translated, {cacheHits} cache hits, {failures} failures{cost}");
+        return string.Create(CultureInfo.InvariantCulture, $"{Provider}: {requests} requests, {characters} chars, {translated} translated, {cacheHits} cache hits, {failures} failures, {glossaryMisses} glossary misses{cost}");
     }
 }

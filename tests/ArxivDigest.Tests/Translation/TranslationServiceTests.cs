@@ -151,6 +151,20 @@ public sealed partial class TranslationServiceTests : IAsyncLifetime
         Assert.Equal(results[0].Text, results[2].Text);
     }
 
+    [Fact]
+    public async Task Translations_that_miss_a_glossary_term_are_accepted_and_counted()
+    {
+        var provider = new ScriptedProvider("a", new BatchLimits(10, 100_000));
+        var service = new TranslationService([provider], store, Glossary.BuiltIn("zh"), Fast, TimeProvider.System);
+        var request = new TranslationRequest("t", "A token-level analysis of reward shaping in reinforcement learning agents", "en", "zh");
+
+        var results = await service.TranslateAsync([request], CancellationToken.None);
+
+        Assert.NotNull(results[0].Text);
+        Assert.Equal(1, service.Stats[0].GlossaryMisses);
+        Assert.Contains("1 glossary misses", service.Stats[0].ToString());
+    }
+
     [GeneratedRegex("⟦[0-9]+⟧")]
     private static partial Regex PlaceholderRegex();
 
