@@ -144,6 +144,56 @@ public sealed partial class TranslationEndToEndTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task When_the_first_provider_is_down_the_next_one_in_the_chain_translates()
+    {
+        await using var google = await FakeTranslationApis.StartAsync();
+        google.Transform = text => Letters().Replace(text, "文");
+        openai.Down = true;
+
+        var result = await cli.RunJobAsync(
+            "run",
+            "--arxiv-url", arxiv.Url, "--request-interval", "0.2", "--category", "gr-qc", "--query", "black hole",
+            "--translator", "openai,google", "--translator-url", $"openai={openai.Url},google={google.Url}");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(DigestFile("json")));
+        Assert.Equal("complete", json.RootElement.GetProperty("status").GetString());
+        var p = json.RootElement.GetProperty("groups")[0].GetProperty("papers")[0];
+        Assert.Equal(Letters().Replace(p.GetProperty("title").GetString()!, "文"), p.GetProperty("titleTranslated").GetString());
+        Assert.True(openai.RequestCount > 0);
+        Assert.True(google.GoogleWebCount > 0);
+        Assert.Contains("trying google", result.Stderr);
+    }
+
+    [Fact]
+    public async Task An_answer_that_lost_a_math_placeholder_is_retried_and_the_digest_keeps_the_math()
+    {
+        // The first answer for a text with a placeholder drops it; asked again, the model keeps it.
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        openai.Translate = (text, _) => PlaceholderRegex().IsMatch(text) && seen.TryAdd(text, true)
+            ? Letters().Replace(PlaceholderRegex().Replace(text, ""), "中")
+            : Letters().Replace(text, "中");
+        var page = arxiv.Listings["gr-qc"];
+        var at = page.IndexOf("black hole", StringComparison.Ordinal);
+        arxiv.Listings["gr-qc"] = page.Insert(at, "$\\mathcal{O}(r^{-2})$ ");
+
+        var result = await Run();
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var text = File.ReadAllText(DigestFile("txt"));
+        Assert.DoesNotContain("[翻译待完成", text);
+        Assert.DoesNotContain("⟦", text);
+        using var json = JsonDocument.Parse(File.ReadAllText(DigestFile("json")));
+        var translated = json.RootElement.GetProperty("groups")[0].GetProperty("papers").EnumerateArray()
+            .SelectMany(p => new[] { p.GetProperty("titleTranslated").GetString(), p.GetProperty("abstractTranslated").GetString() });
+        Assert.Contains(translated, t => t!.Contains("$\\mathcal{O}(r^{-2})$", StringComparison.Ordinal));
+        Assert.True(openai.Requests.Count(r => r.Texts.Count == 1) >= 1, "rejected answers are retried one text per request");
+    }
+
+    [GeneratedRegex("⟦[0-9]+⟧")]
+    private static partial Regex PlaceholderRegex();
+
     [GeneratedRegex("[A-Za-z]")]
     private static partial Regex Letters();
 }

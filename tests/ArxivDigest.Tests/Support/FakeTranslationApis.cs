@@ -245,7 +245,10 @@ public sealed class FakeTranslationApis : IAsyncDisposable
         _ => WriteAsync(ctx, 404, "{\"message\":\"Not found\"}", "application/json"),
     };
 
-    private static string Translate(string text) => Prefix + text;
+    /// <summary>When set, replaces the default "译:" + text answer, applied to every text (and every Google web piece).</summary>
+    public Func<string, string>? Transform { get; set; }
+
+    private string Translate(string text) => Transform is { } f ? f(text) : Prefix + text;
 
     private bool DeepLAuthorized(HttpContext ctx) =>
         ctx.Request.Headers.Authorization.ToString() == $"DeepL-Auth-Key {DeepLKey}";
@@ -357,7 +360,7 @@ public sealed class FakeTranslationApis : IAsyncDisposable
             var first = true;
             foreach (var segment in SplitSentences(text))
             {
-                sentences.Add(new JsonArray(first ? Translate(segment) : segment, segment, null, null, 10));
+                sentences.Add(new JsonArray(first || Transform is not null ? Translate(segment) : segment, segment, null, null, 10));
                 first = false;
             }
         }
