@@ -42,8 +42,18 @@ public static class DefaultConfig
         timezone = "Asia/Shanghai"
         language = "zh"
 
-        # Translation provider: "none" (more providers are coming).
-        translator = "none"
+        # Translation providers, in fallback order: "google" (default: keyless web endpoint, no account needed),
+        # "openai" (any OpenAI-compatible chat API: OpenAI, DeepSeek, Qwen, SiliconFlow, Moonshot, Ollama, vLLM ...),
+        # "deepl", "google-cloud", "azure", or "none". openai or deepl give the best quality.
+        # Keys come from the environment: OPENAI_API_KEY, DEEPL_API_KEY, GOOGLE_API_KEY, AZURE_TRANSLATOR_KEY
+        # (+ AZURE_TRANSLATOR_REGION), or the variable named by translator_key_env (for the first provider).
+        translator = ["google"]
+        # translator_url = "http://localhost:11434"            # base URL of the first provider, or "openai=URL,deepl=URL"
+        # translator_model = "gpt-4o-mini"                     # model of an LLM provider
+        # translator_key_env = "DEEPSEEK_API_KEY"
+        # translation_concurrency = 4                          # requests in flight at once
+        # translation_rpm = 60                                 # requests per minute per provider
+        # glossary = "~/.config/arxiv-digest/glossary.txt"     # lines "source = target ; avoid: x, y" extend the built-in terms
 
         # Evenings (ET dates) without an announcement. Leave unset to use the built-in list for 2024-2026 from
         # https://info.arxiv.org/help/availability.html; setting it replaces that list.

@@ -143,7 +143,8 @@ public sealed class TranslationService : ITranslator
                     }
                     else
                     {
-                        errors[text] = $"{provider.Name}: {result.Error}";
+                        var error = result.Error ?? "no answer";
+                        errors[text] = error.StartsWith(provider.Name + ":", StringComparison.Ordinal) ? error : $"{provider.Name}: {error}";
                     }
                 }
             }
