@@ -19,7 +19,7 @@ namespace ArxivDigest.Translation;
 /// <c>https://openrouter.ai/api/v1</c>) is used as is. <c>/chat/completions</c> is then appended.
 /// The <c>Authorization: Bearer</c> header is sent only when an API key is set (local servers need none).
 /// </remarks>
-public sealed class OpenAiProvider(HttpClient http, ProviderOptions options) : ITranslationProvider
+public sealed class OpenAiProvider(HttpClient http, ProviderOptions options) : ITranslationProvider, ITokenCounter
 {
     public const string DefaultModel = "gpt-4o-mini";
 
@@ -40,7 +40,19 @@ public sealed class OpenAiProvider(HttpClient http, ProviderOptions options) : I
 
     public string Model { get; } = string.IsNullOrWhiteSpace(options.Model) ? DefaultModel : options.Model;
 
-    public BatchLimits Limits { get; } = new(options.MaxBatchTexts is int n and > 0 ? n : DefaultMaxTexts, DefaultMaxChars);
+    /// <summary>Source tokens per request: leaves room for a Chinese answer of similar token count in a 16k output.</summary>
+    public const int DefaultMaxTokens = 6000;
+
+    public BatchLimits Limits { get; } = new(options.MaxBatchTexts is int n and > 0 ? n : DefaultMaxTexts, DefaultMaxChars, DefaultMaxTokens);
+
+    /// <summary>
+    /// Counts tokens offline with the o200k_base vocabulary (GPT-4o family, shipped in a NuGet package); for other
+    /// OpenAI-compatible models it is a close estimate, used for batching, tokens-per-minute pacing and cost.
+    /// </summary>
+    public int CountTokens(string text) => Tokenizer.Value.CountTokens(text);
+
+    private static readonly Lazy<Microsoft.ML.Tokenizers.Tokenizer> Tokenizer =
+        new(() => Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForModel("gpt-4o"));
 
     /// <summary>The Chat Completions endpoint for a base URL, by the rule in the class remarks.</summary>
     public static Uri ChatCompletionsUrl(Uri? baseUrl)

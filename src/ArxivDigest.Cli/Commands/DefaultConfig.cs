@@ -53,6 +53,8 @@ public static class DefaultConfig
         # translator_key_env = "DEEPSEEK_API_KEY"
         # translation_concurrency = 4                          # requests in flight at once
         # translation_rpm = 60                                 # requests per minute per provider
+        # translation_tpm = 200000                             # tokens per minute per provider (LLMs)
+        # translation_prices = ["openai=0.15", "deepl=20"]     # per million tokens (LLMs) or characters: adds a cost line
         # glossary = "~/.config/arxiv-digest/glossary.txt"     # lines "source = target ; avoid: x, y" extend the built-in terms
 
         # Evenings (ET dates) without an announcement. Leave unset to use the built-in list for 2024-2026 from

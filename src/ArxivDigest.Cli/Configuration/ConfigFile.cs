@@ -33,6 +33,8 @@ public static class ConfigFile
         ["translator_key_env"] = typeof(string),
         ["translation_concurrency"] = typeof(double),
         ["translation_rpm"] = typeof(double),
+        ["translation_tpm"] = typeof(double),
+        ["translation_prices"] = typeof(string[]),
         ["glossary"] = typeof(string),
         ["request_interval"] = typeof(double),
         ["holidays"] = typeof(string[]),

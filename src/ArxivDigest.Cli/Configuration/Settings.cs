@@ -30,6 +30,11 @@ public sealed record Settings
 
     public int? TranslationRequestsPerMinute { get; init; }
 
+    public int? TranslationTokensPerMinute { get; init; }
+
+    /// <summary>Price per million tokens (LLMs) or characters (the others), by provider, for the cost line.</summary>
+    public IReadOnlyDictionary<string, decimal> TranslationPrices { get; init; } = new Dictionary<string, decimal>();
+
     /// <summary>A user glossary file extending the built-in one.</summary>
     public string? GlossaryPath { get; init; }
 

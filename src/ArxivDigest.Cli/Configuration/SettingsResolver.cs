@@ -202,6 +202,23 @@ public static class SettingsResolver
         }
 
         int? rpm = file?.TopLevel.TryGetValue("translation_rpm", out var rv) == true ? (int)(double)rv.Value : null;
+        int? tpm = file?.TopLevel.TryGetValue("translation_tpm", out var tv) == true ? (int)(double)tv.Value : null;
+        var prices = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        if (file?.TopLevel.TryGetValue("translation_prices", out var pv) == true)
+        {
+            foreach (var item in (string[])pv.Value)
+            {
+                var parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
+                if (parts.Length == 2 && Translators.Contains(parts[0]) && decimal.TryParse(parts[1], NumberStyles.Number, CultureInfo.InvariantCulture, out var price) && price >= 0)
+                {
+                    prices[parts[0]] = price;
+                }
+                else
+                {
+                    problems.Add(new ConfigProblem(pv.Where, $"translation price '{item}' must look like \"openai=0.15\" (provider=price per million tokens or characters)"));
+                }
+            }
+        }
         var glossary = Pick(cli.Glossary, "--glossary", "GLOSSARY", "glossary");
         if (glossary.Value is not null && !File.Exists(glossary.Value))
         {
@@ -338,6 +355,8 @@ public static class SettingsResolver
             TranslatorKeyVariable = keyVariable,
             TranslationConcurrency = concurrency,
             TranslationRequestsPerMinute = rpm,
+            TranslationTokensPerMinute = tpm,
+            TranslationPrices = prices,
             GlossaryPath = glossary.Value is null ? null : ExpandHome(glossary.Value),
             RequestInterval = interval,
             Digests = digests,

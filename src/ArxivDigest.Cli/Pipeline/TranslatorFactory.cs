@@ -41,8 +41,14 @@ public static class TranslatorFactory
             providers,
             cache,
             glossary,
-            new TranslationOptions { MaxConcurrency = settings.TranslationConcurrency, RequestsPerMinute = settings.TranslationRequestsPerMinute },
-            time);
+            new TranslationOptions
+            {
+                MaxConcurrency = settings.TranslationConcurrency,
+                RequestsPerMinute = settings.TranslationRequestsPerMinute,
+                TokensPerMinute = settings.TranslationTokensPerMinute,
+            },
+            time,
+            settings.TranslationPrices);
     }
 
     private static ITranslationProvider CreateProvider(string name, bool first, Settings settings, IDictionary environment, HttpClient http)

@@ -3,7 +3,14 @@ namespace ArxivDigest.Translation;
 /// <summary>How much one request to a provider may carry.</summary>
 /// <param name="MaxTexts">Texts per request (DeepL: 50; Google web: 1; an LLM: what fits the prompt).</param>
 /// <param name="MaxChars">Characters of source text per request, all texts together.</param>
-public sealed record BatchLimits(int MaxTexts, int MaxChars);
+/// <param name="MaxTokens">Tokens of source text per request, for providers that count tokens (<see cref="ITokenCounter"/>).</param>
+public sealed record BatchLimits(int MaxTexts, int MaxChars, int? MaxTokens = null);
+
+/// <summary>A provider billed and limited in tokens counts them offline (e.g. an LLM's tokenizer).</summary>
+public interface ITokenCounter
+{
+    int CountTokens(string text);
+}
 
 /// <summary>One text handed to a provider: already protected (math, URLs ... replaced by placeholders ⟦n⟧).</summary>
 public sealed record ProviderText(string Id, string Text);

@@ -19,6 +19,9 @@ public sealed record TranslationOptions
 
     /// <summary>Per-provider request rate limit (null: none).</summary>
     public int? RequestsPerMinute { get; init; }
+
+    /// <summary>Per-provider token rate limit, for providers that count tokens (null: none).</summary>
+    public int? TokensPerMinute { get; init; }
 }
 
 /// <summary>
@@ -35,6 +38,7 @@ public sealed class TranslationService : ITranslator
     private readonly TranslationOptions options;
     private readonly TimeProvider time;
     private readonly SemaphoreSlim slots;
+    private readonly SemaphoreSlim cacheWriter = new(1, 1);
     private readonly Dictionary<string, RequestPacer> pacers;
 
     public TranslationService(IReadOnlyList<ITranslationProvider> chain, ITranslationCache cache, Glossary glossary, TranslationOptions options, TimeProvider time, IReadOnlyDictionary<string, decimal>? prices = null)
@@ -50,8 +54,8 @@ public sealed class TranslationService : ITranslator
         this.options = options;
         this.time = time;
         slots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrency));
-        pacers = chain.ToDictionary(p => p.Name, _ => new RequestPacer(options.RequestsPerMinute, time));
-        Stats = chain.Select(p => new ProviderStats(p.Name) { PricePerMillionChars = prices?.GetValueOrDefault(p.Name) }).ToList();
+        pacers = chain.ToDictionary(p => p.Name, _ => new RequestPacer(options.RequestsPerMinute, options.TokensPerMinute, time));
+        Stats = chain.Select(p => new ProviderStats(p.Name) { PricePerMillion = prices?.TryGetValue(p.Name, out var price) == true ? price : null }).ToList();
     }
 
     public string Name => string.Join(",", chain.Select(p => p.Name));
@@ -114,7 +118,6 @@ public sealed class TranslationService : ITranslator
                 results[text] = translation;
             }
 
-            await cache.SaveTranslationsAsync(done.Select(d => KeyValuePair.Create(Key(d.Key, source, target, provider), d.Value)).ToList(), cancellationToken);
             remaining = remaining.Where(t => !done.ContainsKey(t)).ToList();
             if (remaining.Count > 0 && i + 1 < chain.Count)
             {
@@ -128,10 +131,24 @@ public sealed class TranslationService : ITranslator
     {
         var done = new Dictionary<string, string>(StringComparer.Ordinal);
         var gate = new object();
-        var batches = Batch(texts, provider.Limits);
+        var batches = Batch(texts, provider.Limits, provider as ITokenCounter);
         await Task.WhenAll(batches.Select(async batch =>
         {
             var answer = await RunBatchAsync(provider, stats, batch, source, target, cancellationToken);
+
+            // Each batch is cached as soon as it is back (one writer at a time), so an interrupted run keeps its work.
+            var translated = answer.Where(a => a.Result.Translation is not null)
+                .Select(a => KeyValuePair.Create(Key(a.Text, source, target, provider), a.Result.Translation!)).ToList();
+            await cacheWriter.WaitAsync(cancellationToken);
+            try
+            {
+                await cache.SaveTranslationsAsync(translated, cancellationToken);
+            }
+            finally
+            {
+                cacheWriter.Release();
+            }
+
             lock (gate)
             {
                 foreach (var (text, result) in answer)
@@ -204,8 +221,9 @@ public sealed class TranslationService : ITranslator
             await slots.WaitAsync(cancellationToken);
             try
             {
-                await pacers[provider.Name].WaitAsync(cancellationToken);
-                stats.Request(request.Sum(r => (long)r.Text.Length));
+                var tokens = provider is ITokenCounter counter ? request.Sum(r => (long)counter.CountTokens(r.Text)) : 0;
+                await pacers[provider.Name].WaitAsync(tokens, cancellationToken);
+                stats.Request(request.Sum(r => (long)r.Text.Length), tokens);
                 answer = await provider.TranslateAsync(request, source, target, glossary, cancellationToken);
             }
             catch (TranslationProviderException e)
@@ -263,22 +281,27 @@ public sealed class TranslationService : ITranslator
         }
     }
 
-    private static List<List<string>> Batch(List<string> texts, BatchLimits limits)
+    private static List<List<string>> Batch(List<string> texts, BatchLimits limits, ITokenCounter? counter)
     {
         var batches = new List<List<string>>();
         var current = new List<string>();
         var chars = 0;
+        var tokens = 0;
         foreach (var t in texts)
         {
-            if (current.Count > 0 && (current.Count >= limits.MaxTexts || chars + t.Length > limits.MaxChars))
+            var n = counter is not null && limits.MaxTokens is not null ? counter.CountTokens(t) : 0;
+            if (current.Count > 0 && (current.Count >= limits.MaxTexts || chars + t.Length > limits.MaxChars
+                                      || (limits.MaxTokens is { } max && tokens + n > max)))
             {
                 batches.Add(current);
                 current = [];
                 chars = 0;
+                tokens = 0;
             }
 
             current.Add(t);
             chars += t.Length;
+            tokens += n;
         }
 
         if (current.Count > 0)
@@ -290,15 +313,27 @@ public sealed class TranslationService : ITranslator
     }
 }
 
-/// <summary>Spaces requests to stay within a requests-per-minute limit.</summary>
-internal sealed class RequestPacer(int? perMinute, TimeProvider time)
+/// <summary>Spaces requests to stay within requests-per-minute and tokens-per-minute limits.</summary>
+internal sealed class RequestPacer(int? perMinute, int? tokensPerMinute, TimeProvider time)
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private DateTimeOffset next = DateTimeOffset.MinValue;
 
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    public async Task WaitAsync(long tokens, CancellationToken cancellationToken)
     {
-        if (perMinute is not { } rpm || rpm <= 0)
+        var spacing = TimeSpan.Zero;
+        if (perMinute is { } rpm && rpm > 0)
+        {
+            spacing = TimeSpan.FromMinutes(1.0 / rpm);
+        }
+
+        if (tokensPerMinute is { } tpm && tpm > 0 && tokens > 0)
+        {
+            var byTokens = TimeSpan.FromMinutes((double)tokens / tpm);
+            spacing = byTokens > spacing ? byTokens : spacing;
+        }
+
+        if (spacing == TimeSpan.Zero)
         {
             return;
         }
@@ -312,7 +347,7 @@ internal sealed class RequestPacer(int? perMinute, TimeProvider time)
                 await Task.Delay(next - now, time, cancellationToken);
             }
 
-            next = (next > now ? next : now) + TimeSpan.FromMinutes(1.0 / rpm);
+            next = (next > now ? next : now) + spacing;
         }
         finally
         {

@@ -11,12 +11,16 @@ public sealed class ProviderStats(string provider)
     private int failures;
     private int translated;
     private int glossaryMisses;
+    private long tokens;
 
     public string Provider { get; } = provider;
 
     public int Requests => requests;
 
     public long Characters => characters;
+
+    /// <summary>Source tokens sent, for providers that count tokens.</summary>
+    public long Tokens => tokens;
 
     public int CacheHits => cacheHits;
 
@@ -27,13 +31,14 @@ public sealed class ProviderStats(string provider)
     /// <summary>Accepted translations that did not use a glossary term (or used a form to avoid).</summary>
     public int GlossaryMisses => glossaryMisses;
 
-    /// <summary>Configured price per million source characters (or null when unknown).</summary>
-    public decimal? PricePerMillionChars { get; init; }
+    /// <summary>Configured price per million source tokens (providers that count tokens) or characters (the others).</summary>
+    public decimal? PricePerMillion { get; init; }
 
-    internal void Request(long chars)
+    internal void Request(long chars, long tokenCount = 0)
     {
         Interlocked.Increment(ref requests);
         Interlocked.Add(ref characters, chars);
+        Interlocked.Add(ref tokens, tokenCount);
     }
 
     internal void Hit(int n) => Interlocked.Add(ref cacheHits, n);
@@ -46,7 +51,9 @@ public sealed class ProviderStats(string provider)
 
     public override string ToString()
     {
-        var cost = PricePerMillionChars is { } p ? string.Create(CultureInfo.InvariantCulture, $", cost {p * characters / 1_000_000m:0.####}") : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{Provider}: {requests} requests, {characters} chars, {translated} translated, {cacheHits} cache hits, {failures} failures, {glossaryMisses} glossary misses{cost}");
+        var units = tokens > 0 ? tokens : characters;
+        var cost = PricePerMillion is { } p ? string.Create(CultureInfo.InvariantCulture, $", cost {p * units / 1_000_000m:0.####}") : "";
+        var tokenText = tokens > 0 ? string.Create(CultureInfo.InvariantCulture, $", {tokens} tokens") : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{Provider}: {requests} requests, {characters} chars{tokenText}, {translated} translated, {cacheHits} cache hits, {failures} failures, {glossaryMisses} glossary misses{cost}");
     }
 }

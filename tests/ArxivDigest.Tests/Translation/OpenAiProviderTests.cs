@@ -42,11 +42,11 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
         var p = new OpenAiProvider(http, new ProviderOptions());
         Assert.Equal("openai", p.Name);
         Assert.Equal("gpt-4o-mini", p.Model);
-        Assert.Equal(new BatchLimits(20, 24000), p.Limits);
+        Assert.Equal(new BatchLimits(20, 24000, 6000), p.Limits);
 
         var q = new OpenAiProvider(http, new ProviderOptions { Model = "deepseek-chat", MaxBatchTexts = 5 });
         Assert.Equal("deepseek-chat", q.Model);
-        Assert.Equal(new BatchLimits(5, 24000), q.Limits);
+        Assert.Equal(new BatchLimits(5, 24000, 6000), q.Limits);
     }
 
     [Fact]
@@ -343,5 +343,20 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
         var result = p.ParseTranslations("Here you go:\n```json\n" + content + "\n```", texts);
 
         Assert.Equal(new Dictionary<string, string> { ["a"] = "甲" }, result);
+    }
+}
+
+public sealed class OpenAiTokenCountingTests
+{
+    [Fact]
+    public void Tokens_are_counted_offline_with_the_o200k_vocabulary()
+    {
+        var provider = new ArxivDigest.Translation.OpenAiProvider(new HttpClient(), new ArxivDigest.Translation.ProviderOptions());
+
+        Assert.Equal(0, provider.CountTokens(""));
+        var english = provider.CountTokens("Reinforcement learning from human feedback aligns large language models.");
+        Assert.InRange(english, 8, 16);
+        Assert.True(provider.CountTokens(string.Concat(Enumerable.Repeat("token ", 1000))) >= 1000);
+        Assert.Equal(6000, provider.Limits.MaxTokens);
     }
 }

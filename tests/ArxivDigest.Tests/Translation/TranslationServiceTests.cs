@@ -152,6 +152,34 @@ public sealed partial class TranslationServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Providers_that_count_tokens_get_batches_within_their_token_limit_and_report_tokens()
+    {
+        var provider = new TokenCountingProvider(new BatchLimits(MaxTexts: 100, MaxChars: 1_000_000, MaxTokens: 50));
+        var service = new TranslationService([provider], store, Glossary.Empty, Fast, TimeProvider.System);
+
+        await service.TranslateAsync(Requests(10), CancellationToken.None);
+
+        // One "token" per word, ~9 per text: batches of at most 50 tokens, so 10 texts need at least two requests.
+        Assert.All(provider.BatchTokens, t => Assert.True(t <= 50, $"batch of {t} tokens"));
+        Assert.True(provider.Calls >= 2);
+        Assert.Equal(10, provider.Batches.Sum());
+        Assert.True(service.Stats[0].Tokens > 0);
+        Assert.Contains(" tokens", service.Stats[0].ToString());
+    }
+
+    [Fact]
+    public async Task Configured_prices_turn_usage_into_a_cost()
+    {
+        var provider = new ScriptedProvider("a", new BatchLimits(10, 100_000));
+        var service = new TranslationService([provider], store, Glossary.Empty, Fast, TimeProvider.System, new Dictionary<string, decimal> { ["a"] = 2m });
+
+        await service.TranslateAsync(Requests(2), CancellationToken.None);
+
+        var chars = service.Stats[0].Characters;
+        Assert.EndsWith($"cost {2m * chars / 1_000_000m:0.####}", service.Stats[0].ToString());
+    }
+
+    [Fact]
     public async Task Translations_that_miss_a_glossary_term_are_accepted_and_counted()
     {
         var provider = new ScriptedProvider("a", new BatchLimits(10, 100_000));
@@ -223,4 +251,33 @@ public sealed partial class TranslationServiceTests : IAsyncLifetime
 
     [GeneratedRegex("[A-Za-z]")]
     private static partial Regex LetterRegex();
+
+    private sealed class TokenCountingProvider(BatchLimits limits) : ITranslationProvider, ITokenCounter
+    {
+        public string Name => "tok";
+
+        public string Model => "m";
+
+        public BatchLimits Limits => limits;
+
+        public int Calls;
+
+        public List<int> Batches { get; } = [];
+
+        public List<int> BatchTokens { get; } = [];
+
+        public int CountTokens(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
+        public Task<IReadOnlyDictionary<string, string>> TranslateAsync(IReadOnlyList<ProviderText> texts, string sourceLanguage, string targetLanguage, Glossary glossary, CancellationToken cancellationToken)
+        {
+            lock (Batches)
+            {
+                Calls++;
+                Batches.Add(texts.Count);
+                BatchTokens.Add(texts.Sum(t => CountTokens(t.Text)));
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<string, string>>(texts.ToDictionary(t => t.Id, t => LetterRegex().Replace(t.Text, "中")));
+        }
+    }
 }
