@@ -116,7 +116,8 @@ public static class CliApp
             service.Warning += reporter.Warn;
         }
 
-        var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time, new ReporterLogger(reporter)), translator, context.Time, reporter);
+        var tldr = TranslatorFactory.CreateTldrWriter(settings, context.Environment, translationHttp, store);
+        var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time, new ReporterLogger(reporter)), translator, context.Time, reporter) { Tldr = tldr };
         return await work(job, settings);
     }
 

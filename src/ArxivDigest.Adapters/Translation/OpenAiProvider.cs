@@ -19,7 +19,7 @@ namespace ArxivDigest.Translation;
 /// <c>https://openrouter.ai/api/v1</c>) is used as is. <c>/chat/completions</c> is then appended.
 /// The <c>Authorization: Bearer</c> header is sent only when an API key is set (local servers need none).
 /// </remarks>
-public sealed class OpenAiProvider(HttpClient http, ProviderOptions options) : ITranslationProvider, ITokenCounter
+public sealed class OpenAiProvider(HttpClient http, ProviderOptions options) : ITranslationProvider, ITokenCounter, ISummarizer
 {
     public const string DefaultModel = "gpt-4o-mini";
 
@@ -80,7 +80,43 @@ public sealed class OpenAiProvider(HttpClient http, ProviderOptions options) : I
             return new Dictionary<string, string>(StringComparer.Ordinal);
         }
 
-        var body = RequestBody(texts, sourceLanguage, targetLanguage, glossary);
+        return await CompleteAsync(texts, sourceLanguage, targetLanguage, SystemPrompt(sourceLanguage, targetLanguage, RelevantGlossary(texts, glossary)), cancellationToken);
+    }
+
+    /// <summary>One-sentence TL;DRs of abstracts in the target language, same wire format and checks as translations.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> SummarizeAsync(
+        IReadOnlyList<ProviderText> texts,
+        string sourceLanguage,
+        string targetLanguage,
+        CancellationToken cancellationToken)
+    {
+        if (texts.Count == 0)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        return await CompleteAsync(texts, sourceLanguage, targetLanguage, TldrPrompt(sourceLanguage, targetLanguage), cancellationToken);
+    }
+
+    internal static string TldrPrompt(string source, string target)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"You write TL;DRs of scientific papers. For each arXiv abstract (in {LanguageName(source)}), write ONE sentence in {LanguageName(target)} saying what the paper does and finds. ");
+        sb.Append("No preamble, no LaTeX unless essential, at most 60 words or 80 characters of Chinese.\n");
+        sb.Append("The user message is JSON: {\"source\":…,\"target\":…,\"texts\":[{\"id\":…,\"text\":…}]}.\n");
+        sb.Append("Reply ONLY with a JSON object, no prose and no code fences: {\"translations\":[{\"id\":\"…\",\"text\":\"…\"}]}, ");
+        sb.Append("containing every id of the input exactly once, with text being the one-sentence TL;DR (TL;DR).");
+        return sb.ToString();
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> CompleteAsync(
+        IReadOnlyList<ProviderText> texts,
+        string sourceLanguage,
+        string targetLanguage,
+        string systemMessage,
+        CancellationToken cancellationToken)
+    {
+        var body = RequestBody(texts, sourceLanguage, targetLanguage, systemMessage);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
@@ -122,7 +158,7 @@ public sealed class OpenAiProvider(HttpClient http, ProviderOptions options) : I
         return ParseTranslations(content, texts);
     }
 
-    private byte[] RequestBody(IReadOnlyList<ProviderText> texts, string source, string target, Glossary glossary)
+    private byte[] RequestBody(IReadOnlyList<ProviderText> texts, string source, string target, string systemMessage)
     {
         using var user = new MemoryStream();
         using (var w = new Utf8JsonWriter(user, PromptJson))
@@ -144,7 +180,6 @@ public sealed class OpenAiProvider(HttpClient http, ProviderOptions options) : I
         }
 
         var userMessage = Encoding.UTF8.GetString(user.ToArray());
-        var systemMessage = SystemPrompt(source, target, RelevantGlossary(texts, glossary));
 
         using var body = new MemoryStream();
         using (var w = new Utf8JsonWriter(body))

@@ -42,13 +42,15 @@ public sealed class CommonOptions
 
     public Option<string> TranslationConcurrency { get; } = new("--translation-concurrency") { Description = "Translation requests in flight at once; default 4", HelpName = "N" };
 
+    public Option<bool> Tldr { get; } = new("--tldr") { Description = "Add a one-sentence TL;DR in the target language under each title (openai provider)" };
+
     public Option<string> Glossary { get; } = new("--glossary") { Description = "Glossary file (source = target lines) extending the built-in terms", HelpName = "FILE" };
 
     public Option<string> RequestInterval { get; } = new("--request-interval") { Description = "Seconds between requests to one host; default 3 (minimum for arxiv.org)", HelpName = "SECONDS" };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Config, Db, Out, Category, Query, Include, Source, ArxivUrl, RssUrl, ApiUrl, FromFile, Format, Timezone, Language, Translator, TranslatorUrl, TranslatorModel, TranslationConcurrency, Glossary, RequestInterval })
+        foreach (var o in new Option[] { Config, Db, Out, Category, Query, Include, Source, ArxivUrl, RssUrl, ApiUrl, FromFile, Format, Timezone, Language, Translator, TranslatorUrl, TranslatorModel, TranslationConcurrency, Glossary, Tldr, RequestInterval })
         {
             command.Options.Add(o);
         }
@@ -75,6 +77,7 @@ public sealed class CommonOptions
         TranslatorModel = r.GetValue(TranslatorModel),
         TranslationConcurrency = r.GetValue(TranslationConcurrency),
         Glossary = r.GetValue(Glossary),
+        Tldr = r.GetValue(Tldr),
         RequestInterval = r.GetValue(RequestInterval),
     };
 }

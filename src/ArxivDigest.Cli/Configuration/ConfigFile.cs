@@ -36,6 +36,7 @@ public static class ConfigFile
         ["translation_tpm"] = typeof(double),
         ["translation_prices"] = typeof(string[]),
         ["glossary"] = typeof(string),
+        ["tldr"] = typeof(bool),
         ["request_interval"] = typeof(double),
         ["holidays"] = typeof(string[]),
     };
@@ -140,6 +141,11 @@ public static class ConfigFile
             return value is StringValueSyntax s ? s.Value : null;
         }
 
+        if (type == typeof(bool))
+        {
+            return value is BooleanValueSyntax b ? b.Value : null;
+        }
+
         if (type == typeof(double))
         {
             return value switch
@@ -179,5 +185,5 @@ public static class ConfigFile
     }
 
     private static string Describe(Type t) =>
-        t == typeof(string) ? "a string" : t == typeof(double) ? "a number" : "a string or an array of strings";
+        t == typeof(string) ? "a string" : t == typeof(double) ? "a number" : t == typeof(bool) ? "true or false" : "a string or an array of strings";
 }

@@ -41,5 +41,7 @@ public sealed record RawOptions
 
     public string? Glossary { get; init; }
 
+    public bool Tldr { get; init; }
+
     public string? RequestInterval { get; init; }
 }

@@ -35,6 +35,9 @@ public sealed record Settings
     /// <summary>Price per million tokens (LLMs) or characters (the others), by provider, for the cost line.</summary>
     public IReadOnlyDictionary<string, decimal> TranslationPrices { get; init; } = new Dictionary<string, decimal>();
 
+    /// <summary>Write a one-sentence TL;DR per paper with the openai provider (off by default).</summary>
+    public bool Tldr { get; init; }
+
     /// <summary>A user glossary file extending the built-in one.</summary>
     public string? GlossaryPath { get; init; }
 

@@ -33,7 +33,7 @@ public static class SettingsResolver
     [
         "CONFIG", "DB", "OUT", "CATEGORY", "QUERY", "INCLUDE", "SOURCE", "ARXIV_URL", "RSS_URL", "API_URL", "FROM_FILE",
         "FORMAT", "TIMEZONE", "LANGUAGE", "TRANSLATOR", "REQUEST_INTERVAL", "DEBUG", "TRANSLATOR_URL", "TRANSLATOR_MODEL",
-        "TRANSLATION_CONCURRENCY", "GLOSSARY",
+        "TRANSLATION_CONCURRENCY", "GLOSSARY", "TLDR",
     ];
 
     /// <summary>Config file read when --config is not given and it exists: ~/.config/arxiv-digest/config.toml.</summary>
@@ -201,6 +201,14 @@ public static class SettingsResolver
             }
         }
 
+        var tldrEnv = Env(env, "TLDR");
+        var tldr = cli.Tldr
+                   || (tldrEnv is { } te ? te.Value is "1" or "true" or "yes" : file?.TopLevel.TryGetValue("tldr", out var tl) == true && (bool)tl.Value);
+        if (tldr && !translators.Contains("openai"))
+        {
+            problems.Add(new ConfigProblem(cli.Tldr ? "--tldr" : tldrEnv is not null ? EnvPrefix + "TLDR" : "tldr", "TL;DR needs the openai translator in the chain (e.g. --translator openai or openai,google)"));
+        }
+
         int? rpm = file?.TopLevel.TryGetValue("translation_rpm", out var rv) == true ? (int)(double)rv.Value : null;
         int? tpm = file?.TopLevel.TryGetValue("translation_tpm", out var tv) == true ? (int)(double)tv.Value : null;
         var prices = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -356,6 +364,7 @@ public static class SettingsResolver
             TranslationConcurrency = concurrency,
             TranslationRequestsPerMinute = rpm,
             TranslationTokensPerMinute = tpm,
+            Tldr = tldr,
             TranslationPrices = prices,
             GlossaryPath = glossary.Value is null ? null : ExpandHome(glossary.Value),
             RequestInterval = interval,

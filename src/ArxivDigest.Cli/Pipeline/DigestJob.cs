@@ -19,6 +19,9 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 {
     private readonly ArxivSchedule schedule = new(settings.Holidays);
 
+    /// <summary>Writes TL;DRs when <c>--tldr</c> is on.</summary>
+    public TldrWriter? Tldr { get; init; }
+
     /// <summary>Fetches and stores every configured category; returns each category's announcement.</summary>
     public async Task<IReadOnlyDictionary<string, FetchedAnnouncement>> FetchAllAsync(CancellationToken cancellationToken)
     {
@@ -124,7 +127,13 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 
     private async Task<string> BuildAndWriteAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, CancellationToken cancellationToken)
     {
-        var digest = await DigestBuilder.BuildAsync(papers, spec, listingDate, time.GetUtcNow(), translator, cancellationToken);
+        var digest = await DigestBuilder.BuildAsync(papers, spec, listingDate, time.GetUtcNow(), translator, cancellationToken, tldr: Tldr);
+        if (Tldr is { } t)
+        {
+            var missing = digest.Groups.SelectMany(g => g.Papers).Count(p => p.Tldr is null);
+            reporter.Info($"tldr: {t.Requests} requests, {t.CacheHits} cache hits, {t.Failures} failures{(missing > 0 ? $", {missing} papers without a TL;DR" : "")}");
+        }
+
         var (paths, changed) = DigestWriter.Write(settings.Out, digest, settings.Renderers);
         var status = JsonRenderer.StatusName(digest.Status);
         if (translator is TranslationService service)

@@ -51,6 +51,12 @@ public static class TranslatorFactory
             settings.TranslationPrices);
     }
 
+    /// <summary>The TL;DR writer when <c>--tldr</c> is on: the chain's openai provider, same URL, model and key.</summary>
+    public static TldrWriter? CreateTldrWriter(Settings settings, IDictionary environment, HttpClient http, ITranslationCache cache) =>
+        settings.Tldr
+            ? new TldrWriter((ISummarizer)CreateProvider("openai", settings.Translators[0] == "openai", settings, environment, http), cache)
+            : null;
+
     private static ITranslationProvider CreateProvider(string name, bool first, Settings settings, IDictionary environment, HttpClient http)
     {
         var variable = first && settings.TranslatorKeyVariable is { } v ? v : SettingsResolver.KeyVariables.GetValueOrDefault(name);

@@ -28,7 +28,11 @@ public sealed record TranslatedText(string? Text, TranslationState State, string
     public static readonly TranslatedText Disabled = new(null, TranslationState.Disabled);
 }
 
-public sealed record DigestPaper(Paper Paper, string Matched, TranslatedText Title, TranslatedText Abstract);
+public sealed record DigestPaper(Paper Paper, string Matched, TranslatedText Title, TranslatedText Abstract)
+{
+    /// <summary>Optional one-sentence summary in the target language (<c>--tldr</c>); null when off or not available.</summary>
+    public string? Tldr { get; init; }
+}
 
 public sealed record DigestGroup(string Query, IReadOnlyList<DigestPaper> Papers);
 

@@ -65,10 +65,13 @@ public static class DigestBuilder
         DateTimeOffset generatedAt,
         ITranslator translator,
         CancellationToken cancellationToken,
-        bool noAnnouncement = false)
+        bool noAnnouncement = false,
+        TldrWriter? tldr = null)
     {
         var selected = Select(papers, spec);
-        var translations = await TranslateAsync(selected.SelectMany(g => g.Papers.Select(p => p.Paper)).ToList(), spec.Language, translator, cancellationToken);
+        var chosen = selected.SelectMany(g => g.Papers.Select(p => p.Paper)).ToList();
+        var translations = await TranslateAsync(chosen, spec.Language, translator, cancellationToken);
+        var tldrs = tldr is null || chosen.Count == 0 ? new Dictionary<string, string>() : await tldr.WriteAsync(chosen, spec.Language, cancellationToken);
 
         TranslatedText Lookup(string key) => translations.TryGetValue(key, out var t) ? t : TranslatedText.Disabled;
 
@@ -86,7 +89,10 @@ public static class DigestBuilder
             Groups = selected
                 .Select(g => new DigestGroup(
                     g.Query,
-                    g.Papers.Select(p => new DigestPaper(p.Paper, p.Match.Query, Lookup(TitleKey(p.Paper)), Lookup(AbstractKey(p.Paper)))).ToList()))
+                    g.Papers.Select(p => new DigestPaper(p.Paper, p.Match.Query, Lookup(TitleKey(p.Paper)), Lookup(AbstractKey(p.Paper)))
+                    {
+                        Tldr = tldrs.GetValueOrDefault(p.Paper.Id),
+                    }).ToList()))
                 .ToList(),
         };
     }

@@ -91,6 +91,7 @@ public sealed class JsonRenderer : IDigestRenderer
 
         w.WriteString("title", p.Title);
         WriteTranslation(w, "titleTranslated", entry.Title);
+        w.WriteString("tldr", entry.Tldr);
         w.WriteStartArray("authors");
         foreach (var a in p.Authors)
         {

@@ -24,6 +24,10 @@ public sealed class MarkdownRenderer : IDigestRenderer
                 var p = entry.Paper;
                 writer.Write($"\n### [{Inline(p.Title)}]({p.AbsUrl})\n\n");
                 writer.Write($"{Inline(labels.Translation(entry.Title))}\n\n");
+                if (entry.Tldr is { } tldr)
+                {
+                    writer.Write($"> **TL;DR** {Inline(tldr)}\n\n");
+                }
                 writer.Write($"- Authors: {Inline(string.Join(", ", p.Authors))}\n");
                 writer.Write($"- Subjects: {Inline(string.Join("; ", p.Subjects))}\n");
                 writer.Write($"- Links: [abs]({p.AbsUrl}) · [pdf]({p.PdfUrl})\n");

@@ -24,6 +24,10 @@ public sealed class TextRenderer : IDigestRenderer
                 var p = entry.Paper;
                 lines.Add(p.Title);
                 lines.Add(labels.Translation(entry.Title));
+                if (entry.Tldr is { } tldr)
+                {
+                    lines.Add($"TL;DR: {tldr}");
+                }
                 lines.Add($"- Authors: {string.Join(", ", p.Authors)}");
                 lines.Add("- Subjects:");
                 lines.Add(string.Join("; ", p.Subjects));

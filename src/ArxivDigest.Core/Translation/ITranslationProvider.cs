@@ -49,3 +49,13 @@ public sealed class TranslationProviderException(string provider, string message
 
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>A provider that can also write one-sentence TL;DRs of abstracts in the target language (LLMs).</summary>
+public interface ISummarizer
+{
+    string Name { get; }
+
+    string Model { get; }
+
+    Task<IReadOnlyDictionary<string, string>> SummarizeAsync(IReadOnlyList<ProviderText> texts, string sourceLanguage, string targetLanguage, CancellationToken cancellationToken);
+}

@@ -191,6 +191,35 @@ public sealed partial class TranslationEndToEndTests : IAsyncLifetime
         Assert.True(openai.Requests.Count(r => r.Texts.Count == 1) >= 1, "rejected answers are retried one text per request");
     }
 
+    [Fact]
+    public async Task Tldr_is_off_by_default_and_when_asked_appears_under_each_title_in_every_format()
+    {
+        Assert.Equal(0, (await Run()).ExitCode);
+        Assert.DoesNotContain("TL;DR", File.ReadAllText(DigestFile("txt")));
+        Assert.DoesNotContain(openai.Requests, r => r.SystemPrompt!.Contains("TL;DR", StringComparison.Ordinal));
+
+        var result = await Run("digest", "--date", "2024-08-09", "--tldr");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains(openai.Requests, r => r.SystemPrompt!.Contains("TL;DR", StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(File.ReadAllText(DigestFile("json")));
+        var p = json.RootElement.GetProperty("groups")[0].GetProperty("papers")[0];
+        var tldr = p.GetProperty("tldr").GetString();
+        Assert.Equal(Letters().Replace(p.GetProperty("abstract").GetString()!, "中"), tldr);
+        var text = File.ReadAllText(DigestFile("txt"));
+        Assert.Contains($"\n{p.GetProperty("titleTranslated").GetString()}\nTL;DR: {tldr}\n- Authors: ", text);
+        Assert.Contains("> **TL;DR** ", File.ReadAllText(DigestFile("md")));
+    }
+
+    [Fact]
+    public async Task Tldr_without_the_openai_translator_is_a_configuration_error()
+    {
+        var result = await cli.RunJobAsync("run", "--translator", "google", "--tldr", "--category", "gr-qc");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("TL;DR needs the openai translator", result.Stderr);
+    }
+
     [GeneratedRegex("⟦[0-9]+⟧")]
     private static partial Regex PlaceholderRegex();
 
