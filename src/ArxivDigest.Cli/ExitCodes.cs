@@ -15,6 +15,12 @@ public static class ExitCodes
     /// <summary>Source error: fetch failed after retries, or the response could not be parsed or was inconsistent.</summary>
     public const int Source = 3;
 
+    /// <summary>
+    /// Partial: the digest was written, but something is pending (a translation that failed shows the English text and
+    /// a "translation pending" marker); the next run completes it.
+    /// </summary>
+    public const int Partial = 4;
+
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Cancelled = 130;
 }

@@ -48,15 +48,17 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var fetched = await FetchAllAsync(cancellationToken);
+        var partial = false;
         foreach (var spec in settings.Digests)
         {
-            await RunDigestAsync(spec, fetched, cancellationToken);
+            partial |= await RunDigestAsync(spec, fetched, cancellationToken) == "partial";
         }
 
-        return ExitCodes.Success;
+        return partial ? ExitCodes.Partial : ExitCodes.Success;
     }
 
-    private async Task RunDigestAsync(DigestSpec spec, IReadOnlyDictionary<string, FetchedAnnouncement> fetched, CancellationToken cancellationToken)
+    /// <summary>Runs one digest; returns the status recorded for its run.</summary>
+    private async Task<string> RunDigestAsync(DigestSpec spec, IReadOnlyDictionary<string, FetchedAnnouncement> fetched, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var runId = await store.StartRunAsync(spec.Name, now, cancellationToken);
@@ -70,7 +72,7 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
                 var message = $"no announcement: {string.Join(", ", spec.Categories)} listing{(date is { } d ? $" for {d:yyyy-MM-dd}" : "")} is empty; {NextAnnouncementText(now)}";
                 await store.FinishRunAsync(runId, date, "no-announcement", message, time.GetUtcNow(), cancellationToken);
                 reporter.Result($"{spec.Name}: {message}");
-                return;
+                return "no-announcement";
             }
 
             var dates = withPapers.Select(a => a.ListingDate!.Value).Distinct().Order().ToList();
@@ -89,12 +91,13 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
                 var message = $"no new announcement: the {listingDate:yyyy-MM-dd} listing was already processed ({paths[0]}); {NextAnnouncementText(now)}";
                 await store.FinishRunAsync(runId, listingDate, "no-new-announcement", message, time.GetUtcNow(), cancellationToken);
                 reporter.Result($"{spec.Name}: {message}");
-                return;
+                return "no-new-announcement";
             }
 
             var papers = withPapers.SelectMany(a => a.Papers).ToList();
             var status = await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken);
             await store.FinishRunAsync(runId, listingDate, status, null, time.GetUtcNow(), cancellationToken);
+            return status;
         }
         catch (Exception e)
         {
@@ -106,6 +109,7 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
     /// <summary>The <c>digest --date</c> verb: re-renders stored announcements.</summary>
     public async Task<int> RenderStoredAsync(DateOnly listingDate, CancellationToken cancellationToken)
     {
+        var partial = false;
         foreach (var spec in settings.Digests)
         {
             var papers = new List<Paper>();
@@ -119,10 +123,10 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
                 papers.AddRange(await store.GetAnnouncedPapersAsync(category, listingDate, cancellationToken));
             }
 
-            await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken);
+            partial |= await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken) == "partial";
         }
 
-        return ExitCodes.Success;
+        return partial ? ExitCodes.Partial : ExitCodes.Success;
     }
 
     private async Task<string> BuildAndWriteAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, CancellationToken cancellationToken)
