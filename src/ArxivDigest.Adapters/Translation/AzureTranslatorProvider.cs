@@ -73,22 +73,6 @@ public sealed class AzureTranslatorProvider(HttpClient http, ProviderOptions opt
             throw ProviderHttp.Malformed(Name, "expected a JSON array");
         }
 
-        if (items.Count != texts.Count)
-        {
-            throw new TranslationProviderException(Name, $"sent {texts.Count} texts, got {items.Count} translations", transient: true);
-        }
-
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (items[i]?["translations"] is JsonArray { Count: > 0 } translations
-                && translations[0]?["text"] is JsonValue v
-                && v.TryGetValue<string>(out var s))
-            {
-                result[texts[i].Id] = s;
-            }
-        }
-
-        return result;
+        return ProviderHttp.ByPosition(Name, texts, items, item => item?["translations"] is JsonArray { Count: > 0 } t ? t[0]?["text"] : null);
     }
 }

@@ -135,21 +135,7 @@ public sealed class DeepLProvider(HttpClient http, ProviderOptions options) : IT
             throw ProviderHttp.Malformed(Name, "no translations array");
         }
 
-        if (translations.Count != texts.Count)
-        {
-            throw new TranslationProviderException(Name, $"sent {texts.Count} texts, got {translations.Count} translations", transient: true);
-        }
-
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (translations[i]?["text"] is JsonValue v && v.TryGetValue<string>(out var s))
-            {
-                result[texts[i].Id] = s;
-            }
-        }
-
-        return result;
+        return ProviderHttp.ByPosition(Name, texts, translations, item => item?["text"]);
     }
 
     /// <summary>The DeepL glossary id for <paramref name="glossary"/>, created on first use; null when DeepL rejected it.</summary>

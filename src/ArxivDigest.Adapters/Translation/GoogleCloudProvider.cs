@@ -60,20 +60,6 @@ public sealed class GoogleCloudProvider(HttpClient http, ProviderOptions options
             throw ProviderHttp.Malformed(Name, "no data.translations array");
         }
 
-        if (translations.Count != texts.Count)
-        {
-            throw new TranslationProviderException(Name, $"sent {texts.Count} texts, got {translations.Count} translations", transient: true);
-        }
-
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (translations[i]?["translatedText"] is JsonValue v && v.TryGetValue<string>(out var s))
-            {
-                result[texts[i].Id] = s;
-            }
-        }
-
-        return result;
+        return ProviderHttp.ByPosition(Name, texts, translations, item => item?["translatedText"]);
     }
 }

@@ -53,6 +53,29 @@ internal static class ProviderHttp
         }
     }
 
+    /// <summary>
+    /// Maps an answer array that lists translations in request order back to the request ids; a count mismatch is a
+    /// (transient) failure of the whole request, an item without text just leaves that id out.
+    /// </summary>
+    internal static Dictionary<string, string> ByPosition(string provider, IReadOnlyList<ProviderText> texts, JsonArray items, Func<JsonNode?, JsonNode?> text)
+    {
+        if (items.Count != texts.Count)
+        {
+            throw new TranslationProviderException(provider, $"sent {texts.Count} texts, got {items.Count} translations", transient: true);
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (text(items[i]) is JsonValue v && v.TryGetValue<string>(out var s))
+            {
+                result[texts[i].Id] = s;
+            }
+        }
+
+        return result;
+    }
+
     internal static TranslationProviderException Malformed(string provider, string detail) =>
         new(provider, $"malformed response: {detail}", transient: true);
 
