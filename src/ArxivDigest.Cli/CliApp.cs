@@ -59,6 +59,8 @@ public static class CliApp
         {
             var settings = SettingsResolver.Resolve(common.Read(r), context.Environment);
             context.Out.WriteLine($"ok: {settings.ConfigPath ?? "(no config file; defaults, environment and options)"}");
+            context.Out.WriteLine($"  database {settings.Db}; output {settings.Out}; formats {string.Join(",", settings.Renderers.Select(x => x.Format))}");
+            context.Out.WriteLine($"  translators {string.Join(" -> ", settings.Translators)}{(settings.Tldr ? "; tldr on" : "")}");
             foreach (var spec in settings.Digests)
             {
                 context.Out.WriteLine($"  digest {spec.Name}: categories {string.Join(", ", spec.Categories)}; queries {string.Join(" | ", spec.Queries)}");

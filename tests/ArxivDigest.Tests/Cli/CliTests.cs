@@ -442,6 +442,8 @@ public sealed class CliTests : IDisposable
         Assert.True(r.Code == ExitCodes.Success, r.Stderr);
         Assert.Equal(
             $"ok: {path}\n"
+            + $"  database {Db}; output {Out}; formats text,markdown,json\n"
+            + "  translators google\n"
             + "  digest robots: categories cs.RO; queries diffusion policy | sim-to-real\n"
             + "  digest ml: categories cs.LG, stat.ML; queries reinforcement learning\n",
             r.Stdout);
