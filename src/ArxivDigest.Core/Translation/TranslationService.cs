@@ -92,13 +92,13 @@ public sealed class TranslationService : ITranslator
     private async Task TranslateTextsAsync(List<string> texts, string source, string target, Dictionary<string, string> results, Dictionary<string, string> errors, CancellationToken cancellationToken)
     {
         // 1. The cache, for every provider of the chain (a text once translated by a fallback is not asked again).
-        var keys = texts.SelectMany(t => chain.Select(p => (Text: t, Provider: p, Key: Key(t, source, target, p)))).ToList();
-        var cached = await cache.GetTranslationsAsync(keys.Select(k => k.Key).ToList(), cancellationToken);
-        foreach (var t in texts)
+        var keys = texts.ToDictionary(t => t, t => chain.Select(p => Key(t, source, target, p)).ToArray(), StringComparer.Ordinal);
+        var cached = await cache.GetTranslationsAsync(keys.Values.SelectMany(k => k).ToList(), cancellationToken);
+        foreach (var (t, perProvider) in keys)
         {
             for (var i = 0; i < chain.Count; i++)
             {
-                if (cached.TryGetValue(Key(t, source, target, chain[i]), out var hit))
+                if (cached.TryGetValue(perProvider[i], out var hit))
                 {
                     results[t] = hit;
                     Stats[i].Hit(1);
