@@ -17,7 +17,7 @@ public interface IDigestRenderer
 /// <summary>Renderers by format name.</summary>
 public static class Renderers
 {
-    public static readonly IReadOnlyList<IDigestRenderer> All = [new TextRenderer(), new MarkdownRenderer(), new JsonRenderer()];
+    public static readonly IReadOnlyList<IDigestRenderer> All = [new TextRenderer(), new MarkdownRenderer(), new JsonRenderer(), new HtmlRenderer(), new RssRenderer(), new AtomRenderer()];
 
     public static IReadOnlyList<string> Names => All.Select(r => r.Format).ToList();
 
