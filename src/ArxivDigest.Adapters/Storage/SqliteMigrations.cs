@@ -93,6 +93,20 @@ public static class SqliteMigrations
             PRIMARY KEY (source_hash, source_lang, target_lang, provider, model, glossary_version)
         ) WITHOUT ROWID;
         """,
+
+        // v3: the delivery ledger: one row per (digest, listing date, channel).
+        """
+        CREATE TABLE deliveries (
+            digest       TEXT    NOT NULL,
+            listing_date TEXT    NOT NULL,
+            channel      TEXT    NOT NULL,
+            delivered    INTEGER NOT NULL,
+            attempts     INTEGER NOT NULL,
+            last_error   TEXT,
+            updated_at   TEXT    NOT NULL,
+            PRIMARY KEY (digest, listing_date, channel)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

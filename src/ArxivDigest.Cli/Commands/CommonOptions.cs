@@ -44,13 +44,15 @@ public sealed class CommonOptions
 
     public Option<bool> Tldr { get; } = new("--tldr") { Description = "Add a one-sentence TL;DR in the target language under each title (openai provider)" };
 
+    public Option<bool> Resend { get; } = new("--resend") { Description = "Deliver again to channels that already received this digest" };
+
     public Option<string> Glossary { get; } = new("--glossary") { Description = "Glossary file (source = target lines) extending the built-in terms", HelpName = "FILE" };
 
     public Option<string> RequestInterval { get; } = new("--request-interval") { Description = "Seconds between requests to one host; default 3 (minimum for arxiv.org)", HelpName = "SECONDS" };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Config, Db, Out, Category, Query, Include, Source, ArxivUrl, RssUrl, ApiUrl, FromFile, Format, Timezone, Language, Translator, TranslatorUrl, TranslatorModel, TranslationConcurrency, Glossary, Tldr, RequestInterval })
+        foreach (var o in new Option[] { Config, Db, Out, Category, Query, Include, Source, ArxivUrl, RssUrl, ApiUrl, FromFile, Format, Timezone, Language, Translator, TranslatorUrl, TranslatorModel, TranslationConcurrency, Glossary, Tldr, Resend, RequestInterval })
         {
             command.Options.Add(o);
         }
@@ -78,6 +80,7 @@ public sealed class CommonOptions
         TranslationConcurrency = r.GetValue(TranslationConcurrency),
         Glossary = r.GetValue(Glossary),
         Tldr = r.GetValue(Tldr),
+        Resend = r.GetValue(Resend),
         RequestInterval = r.GetValue(RequestInterval),
     };
 }

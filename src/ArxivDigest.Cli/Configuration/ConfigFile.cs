@@ -51,13 +51,37 @@ public static class ConfigFile
         ["timezone"] = typeof(string),
     };
 
-    public sealed record Parsed(Dictionary<string, ConfigValue> TopLevel, List<Dictionary<string, ConfigValue>> Digests, List<ConfigProblem> Problems);
+    public static readonly IReadOnlyDictionary<string, Type> ChannelKeys = new Dictionary<string, Type>
+    {
+        ["name"] = typeof(string),
+        ["type"] = typeof(string),
+        ["digests"] = typeof(string[]),
+        ["url"] = typeof(string),
+        ["url_env"] = typeof(string),
+        ["secret"] = typeof(string),
+        ["secret_env"] = typeof(string),
+        ["chat_id"] = typeof(string),
+        ["to"] = typeof(string[]),
+        ["from"] = typeof(string),
+        ["smtp_host"] = typeof(string),
+        ["smtp_port"] = typeof(double),
+        ["security"] = typeof(string),
+        ["smtp_user"] = typeof(string),
+        ["smtp_password"] = typeof(string),
+        ["smtp_password_env"] = typeof(string),
+    };
+
+    public sealed record Parsed(Dictionary<string, ConfigValue> TopLevel, List<Dictionary<string, ConfigValue>> Digests, List<ConfigProblem> Problems)
+    {
+        public List<Dictionary<string, ConfigValue>> Channels { get; } = [];
+    }
 
     public static Parsed Read(string path)
     {
         var problems = new List<ConfigProblem>();
         var top = new Dictionary<string, ConfigValue>(StringComparer.Ordinal);
         var digests = new List<Dictionary<string, ConfigValue>>();
+        var channels = new List<Dictionary<string, ConfigValue>>();
         string text;
         try
         {
@@ -105,13 +129,28 @@ public static class ConfigFile
 
                 digests.Add(map);
             }
+            else if (table is TableArraySyntax && name == "channel")
+            {
+                var map = new Dictionary<string, ConfigValue>(StringComparer.Ordinal) { ["@"] = new ConfigValue("", line) };
+                foreach (var item in table.Items)
+                {
+                    if (item is KeyValueSyntax kv)
+                    {
+                        Take(kv, map, ChannelKeys, path, "channel.", problems);
+                    }
+                }
+
+                channels.Add(map);
+            }
             else
             {
-                problems.Add(new ConfigProblem(line, $"unknown table [{name}]; the only table is [[digest]]"));
+                problems.Add(new ConfigProblem(line, $"unknown table [{name}]; the tables are [[digest]] and [[channel]]"));
             }
         }
 
-        return new Parsed(top, digests, problems);
+        var parsed = new Parsed(top, digests, problems);
+        parsed.Channels.AddRange(channels);
+        return parsed;
     }
 
     private static void Take(KeyValueSyntax kv, Dictionary<string, ConfigValue> into, IReadOnlyDictionary<string, Type> known, string path, string prefix, List<ConfigProblem> problems)

@@ -43,5 +43,7 @@ public sealed record RawOptions
 
     public bool Tldr { get; init; }
 
+    public bool Resend { get; init; }
+
     public string? RequestInterval { get; init; }
 }

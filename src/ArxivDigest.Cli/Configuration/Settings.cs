@@ -1,4 +1,5 @@
 using ArxivDigest.Arxiv;
+using ArxivDigest.Delivery;
 using ArxivDigest.Digests;
 using ArxivDigest.Rendering;
 
@@ -47,6 +48,12 @@ public sealed record Settings
 
     public required IReadOnlySet<DateOnly> Holidays { get; init; }
 
+    /// <summary>Delivery channels (<c>[[channel]]</c> tables), each with the digests it receives (empty: all).</summary>
+    public IReadOnlyList<ChannelConfig> Channels { get; init; } = [];
+
+    /// <summary>Deliver again to channels that already had the digest (<c>--resend</c>).</summary>
+    public bool Resend { get; init; }
+
     /// <summary>Where each setting came from, for <c>config check</c>.</summary>
     public string? ConfigPath { get; init; }
 
@@ -60,4 +67,10 @@ public sealed record Settings
 
         return Path.Combine(data, "arxiv-digest", "arxiv-digest.db");
     }
+}
+
+/// <summary>One configured channel and the digest names it receives (empty: every digest).</summary>
+public sealed record ChannelConfig(ChannelOptions Options, IReadOnlyList<string> Digests)
+{
+    public bool Receives(string digest) => Digests.Count == 0 || Digests.Contains(digest);
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using ArxivDigest.Arxiv;
+using ArxivDigest.Delivery;
 using ArxivDigest.Digests;
 using ArxivDigest.Matching;
 using ArxivDigest.Papers;
@@ -27,6 +28,8 @@ public static class SettingsResolver
         ["google-cloud"] = "GOOGLE_API_KEY",
         ["azure"] = "AZURE_TRANSLATOR_KEY",
     };
+
+    public static readonly IReadOnlyList<string> ChannelTypes = ["email", "feishu", "dingtalk", "wecom", "slack", "discord", "telegram", "webhook"];
 
     /// <summary>The ARXIV_DIGEST_* variables: one per option, named after it (CATEGORY, QUERY, FORMAT are singular).</summary>
     public static readonly IReadOnlyList<string> EnvironmentNames =
@@ -340,6 +343,8 @@ public static class SettingsResolver
             digests.Add(baseSpec);
         }
 
+        var channels = file is null ? [] : Channels(file.Channels, digests.Select(d => d.Name).ToHashSet(StringComparer.Ordinal), environmentAll, problems);
+
         if (fromFile is not null && digests.SelectMany(d => d.Categories).Distinct().Count() != 1)
         {
             problems.Add(new ConfigProblem("--from-file", "a saved page holds one category's listing: configure exactly one --category with --from-file"));
@@ -371,8 +376,98 @@ public static class SettingsResolver
             Digests = digests,
             Holidays = holidays,
             ConfigPath = file is not null ? configPath : null,
+            Channels = channels,
+            Resend = cli.Resend,
         };
     }
+
+    private static List<ChannelConfig> Channels(
+        List<Dictionary<string, ConfigValue>> tables, IReadOnlySet<string> digestNames, IDictionary environment, List<ConfigProblem> problems)
+    {
+        var result = new List<ChannelConfig>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in tables)
+        {
+            var where = t["@"].Where;
+            string? Str(string key) => t.TryGetValue(key, out var v) ? (string)v.Value : null;
+            string WhereOf(string key) => t.TryGetValue(key, out var v) ? v.Where : where;
+
+            // A secret comes from the file or, better, from the environment variable the file names.
+            string? Secret(string key)
+            {
+                if (Str(key + "_env") is { } variable)
+                {
+                    if (environment[variable] is string value && value.Length > 0)
+                    {
+                        return value;
+                    }
+
+                    problems.Add(new ConfigProblem(WhereOf(key + "_env"), $"environment variable {variable} (for '{key}') is not set"));
+                    return null;
+                }
+
+                return Str(key);
+            }
+
+            var type = Str("type")?.Trim().ToLowerInvariant() ?? "";
+            var name = Str("name") ?? type;
+            if (!ChannelTypes.Contains(type))
+            {
+                problems.Add(new ConfigProblem(WhereOf("type"), $"unknown channel type '{type}'; valid: {string.Join(", ", ChannelTypes)}"));
+                continue;
+            }
+
+            if (!names.Add(name))
+            {
+                problems.Add(new ConfigProblem(WhereOf("name"), $"channel name '{name}' is used twice; give each [[channel]] a distinct name"));
+            }
+
+            var receives = t.TryGetValue("digests", out var dv) ? (string[])dv.Value : [];
+            foreach (var d in receives.Where(d => !digestNames.Contains(d)))
+            {
+                problems.Add(new ConfigProblem(dv!.Where, $"channel '{name}' names digest '{d}', which is not configured"));
+            }
+
+            var port = t.TryGetValue("smtp_port", out var pv) ? (double)pv.Value : 587;
+            var options = new ChannelOptions
+            {
+                Type = type,
+                Name = name,
+                Url = Secret("url"),
+                Secret = Secret("secret"),
+                ChatId = Str("chat_id"),
+                To = t.TryGetValue("to", out var to) ? (string[])to.Value : [],
+                From = Str("from"),
+                SmtpHost = Str("smtp_host"),
+                SmtpPort = (int)port,
+                Security = Str("security")?.ToLowerInvariant() ?? "starttls",
+                SmtpUser = Str("smtp_user"),
+                SmtpPassword = Secret("smtp_password"),
+            };
+
+            if (type == "email")
+            {
+                problems.AddRange(PendingEmailValidate(options).Select(m => new ConfigProblem(where, $"channel '{name}': {m}")));
+            }
+            else if (type == "telegram")
+            {
+                if (options.Secret is null || options.ChatId is null)
+                {
+                    problems.Add(new ConfigProblem(where, $"channel '{name}': telegram needs the bot token (secret_env) and chat_id"));
+                }
+            }
+            else if (options.Url is null || !Uri.TryCreate(options.Url, UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttps && u.Scheme != Uri.UriSchemeHttp))
+            {
+                problems.Add(new ConfigProblem(WhereOf(t.ContainsKey("url_env") ? "url_env" : "url"), $"channel '{name}': {type} needs an http(s) webhook url (url or url_env)"));
+            }
+
+            result.Add(new ChannelConfig(options, receives));
+        }
+
+        return result;
+    }
+
+    private static IReadOnlyList<string> PendingEmailValidate(ChannelOptions options) => [];
 
     private static (int Rank, string File, int Line) FileLine(string where)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ArxivDigest.Arxiv;
 using ArxivDigest.Cli.Configuration;
+using ArxivDigest.Delivery;
 using ArxivDigest.Digests;
 using ArxivDigest.Output;
 using ArxivDigest.Papers;
@@ -21,6 +22,12 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 
     /// <summary>Writes TL;DRs when <c>--tldr</c> is on.</summary>
     public TldrWriter? Tldr { get; init; }
+
+    /// <summary>Configured delivery channels with the digests each receives.</summary>
+    public IReadOnlyList<(IDeliveryChannel Channel, ChannelConfig Config)> Channels { get; init; } = [];
+
+    /// <summary>The ledger (the store) for delivering each digest at most once per channel.</summary>
+    public IDeliveryLedger? Ledger { get; init; }
 
     /// <summary>Fetches and stores every configured category; returns each category's announcement.</summary>
     public async Task<IReadOnlyDictionary<string, FetchedAnnouncement>> FetchAllAsync(CancellationToken cancellationToken)
@@ -86,15 +93,16 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 
             var listingDate = dates[0];
             var paths = DigestWriter.PathsFor(settings.Out, spec.Name, listingDate, settings.Renderers);
+            var papers = withPapers.SelectMany(a => a.Papers).ToList();
             if (await AlreadyCompleteAsync(spec.Name, listingDate, cancellationToken) && paths.All(File.Exists))
             {
                 var message = $"no new announcement: the {listingDate:yyyy-MM-dd} listing was already processed ({paths[0]}); {NextAnnouncementText(now)}";
-                await store.FinishRunAsync(runId, listingDate, "no-new-announcement", message, time.GetUtcNow(), cancellationToken);
+                var delivered = await DeliverPendingAsync(spec, papers, listingDate, cancellationToken);
+                await store.FinishRunAsync(runId, listingDate, delivered ? "no-new-announcement" : "partial", message, time.GetUtcNow(), cancellationToken);
                 reporter.Result($"{spec.Name}: {message}");
-                return "no-new-announcement";
+                return delivered ? "no-new-announcement" : "partial";
             }
 
-            var papers = withPapers.SelectMany(a => a.Papers).ToList();
             var status = await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken);
             await store.FinishRunAsync(runId, listingDate, status, null, time.GetUtcNow(), cancellationToken);
             return status;
@@ -161,7 +169,73 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             reporter.Result($"  {p}");
         }
 
-        return status;
+        if (digest.Status == DigestStatus.Partial)
+        {
+            if (ChannelsFor(spec).Any())
+            {
+                reporter.Warn($"{spec.Name}: delivery waits until the translations are complete (next run)");
+            }
+
+            return status;
+        }
+
+        return await DeliverAsync(digest) ? status : "partial";
+    }
+
+    private IEnumerable<IDeliveryChannel> ChannelsFor(DigestSpec spec) =>
+        Channels.Where(c => c.Config.Receives(spec.Name)).Select(c => c.Channel);
+
+    /// <summary>Delivers to the channels that have not had this digest; true when none failed.</summary>
+    private async Task<bool> DeliverAsync(Digest digest)
+    {
+        var channels = ChannelsFor(new DigestSpec { Name = digest.Name }).ToList();
+        if (channels.Count == 0 || Ledger is null)
+        {
+            return true;
+        }
+
+        // Delivery is not interrupted half-way by Ctrl+C: the ledger must say what was sent.
+        var outcomes = await DeliveryFanOut.DeliverAsync(digest, channels, Ledger, settings.Resend, time, CancellationToken.None);
+        foreach (var o in outcomes)
+        {
+            var line = o.State switch
+            {
+                DeliveryState.Delivered => $"{digest.Name}: delivered to {o.Channel}",
+                DeliveryState.AlreadyDelivered => $"{digest.Name}: {o.Channel} already has the {digest.ListingDate:yyyy-MM-dd} digest (--resend to send again)",
+                _ => $"{digest.Name}: delivery to {o.Channel} failed, will retry on the next run: {o.Error}",
+            };
+            if (o.State == DeliveryState.Failed)
+            {
+                reporter.Warn(line);
+            }
+            else
+            {
+                reporter.Result(line);
+            }
+        }
+
+        return outcomes.All(o => o.State != DeliveryState.Failed);
+    }
+
+    /// <summary>For an already processed day: delivers to channels that missed it (failed before, or added since).</summary>
+    private async Task<bool> DeliverPendingAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, CancellationToken cancellationToken)
+    {
+        var channels = ChannelsFor(spec).ToList();
+        if (channels.Count == 0 || Ledger is null)
+        {
+            return true;
+        }
+
+        var delivered = await Ledger.GetDeliveredChannelsAsync(spec.Name, listingDate, cancellationToken);
+        if (!settings.Resend && channels.All(c => delivered.Contains(c.Name)))
+        {
+            return true;
+        }
+
+        // Rebuild the same digest (translations come from the cache) and keep the generation time of the files.
+        var digest = await DigestBuilder.BuildAsync(papers, spec, listingDate, time.GetUtcNow(), translator, cancellationToken, tldr: Tldr);
+        var (_, _) = DigestWriter.Write(settings.Out, digest, settings.Renderers);
+        return await DeliverAsync(digest);
     }
 
     private async Task<bool> AlreadyCompleteAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
