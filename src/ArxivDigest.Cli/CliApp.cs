@@ -119,7 +119,13 @@ public static class CliApp
         }
 
         var tldr = TranslatorFactory.CreateTldrWriter(settings, context.Environment, translationHttp, store);
-        var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time, new ReporterLogger(reporter)), translator, context.Time, reporter) { Tldr = tldr };
+        var channels = settings.Channels.Select(c => (ChannelFactory.Create(c.Options, translationHttp, context.Time), c)).ToList();
+        var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time, new ReporterLogger(reporter)), translator, context.Time, reporter)
+        {
+            Tldr = tldr,
+            Channels = channels,
+            Ledger = store,
+        };
         return await work(job, settings);
     }
 

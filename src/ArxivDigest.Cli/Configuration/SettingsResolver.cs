@@ -447,7 +447,7 @@ public static class SettingsResolver
 
             if (type == "email")
             {
-                problems.AddRange(PendingEmailValidate(options).Select(m => new ConfigProblem(where, $"channel '{name}': {m}")));
+                problems.AddRange(EmailChannel.Validate(options).Select(m => new ConfigProblem(where, $"channel '{name}': {m}")));
             }
             else if (type == "telegram")
             {
@@ -466,8 +466,6 @@ public static class SettingsResolver
 
         return result;
     }
-
-    private static IReadOnlyList<string> PendingEmailValidate(ChannelOptions options) => [];
 
     private static (int Rank, string File, int Line) FileLine(string where)
     {
