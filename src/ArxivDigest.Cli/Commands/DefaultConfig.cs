@@ -61,6 +61,14 @@ public static class DefaultConfig
         # https://info.arxiv.org/help/availability.html; setting it replaces that list.
         # holidays = ["2026-11-26", "2026-12-25"]
 
+        # Delivery channels: one [[channel]] table each (types: email, feishu, dingtalk, wecom, slack, discord, telegram,
+        # webhook). Secrets from environment variables named here; each channel gets each digest at most once.
+        # [[channel]]
+        # name = "group-chat"
+        # type = "feishu"
+        # url_env = "FEISHU_WEBHOOK_URL"
+        # secret_env = "FEISHU_SECRET"
+
         # Several digests: one [[digest]] table each; unset keys take the values above.
         # [[digest]]
         # name = "robotics"
