@@ -139,6 +139,44 @@ public sealed class DeliveryEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Email_channel_sends_one_multipart_message_with_a_chinese_subject_once()
+    {
+        await using var smtp = await FakeSmtpServer.StartAsync("digest@example.org", "pw-SECRET");
+        cli.Environment["SMTP_PASSWORD"] = "pw-SECRET";
+        var path = Path.Combine(cli.Dir, "mail.toml");
+        File.WriteAllText(path, $"""
+            arxiv_url = "{arxiv.Url}"
+            request_interval = 0.2
+            categories = ["gr-qc"]
+            queries = ["black hole"]
+
+            [[channel]]
+            name = "lab-mail"
+            type = "email"
+            smtp_host = "127.0.0.1"
+            smtp_port = {smtp.Port}
+            security = "none"
+            smtp_user = "digest@example.org"
+            smtp_password_env = "SMTP_PASSWORD"
+            from = "digest@example.org"
+            to = ["alice@example.org", "bob@example.org"]
+            """);
+
+        var first = await cli.RunJobAsync("run", "--config", path);
+        var second = await cli.RunJobAsync("run", "--config", path);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        var mail = Assert.Single(smtp.Received);
+        var message = mail.Load();
+        Assert.StartsWith("arXiv 每日论文 2024-08-09：", message.Subject);
+        Assert.Equal(2, message.To.Count);
+        Assert.Contains("Keyword: black hole", message.TextBody);
+        Assert.Contains("<article", message.HtmlBody);
+        Assert.DoesNotContain("pw-SECRET", first.Stdout + first.Stderr + second.Stdout + second.Stderr);
+    }
+
+    [Fact]
     public async Task A_channel_whose_secret_variable_is_missing_is_a_configuration_error_naming_it()
     {
         var config = Config();
