@@ -44,6 +44,9 @@ public interface IPaperStore : IAsyncDisposable
     /// <summary>The papers of a stored announcement in their listing order, with AnnounceType and ListingDate set.</summary>
     Task<IReadOnlyList<Paper>> GetAnnouncedPapersAsync(string category, DateOnly listingDate, CancellationToken cancellationToken);
 
+    /// <summary>Every listing date stored for the category, newest first.</summary>
+    Task<IReadOnlyList<DateOnly>> GetListingDatesAsync(string category, CancellationToken cancellationToken);
+
     /// <summary>The newest listing date stored for the category, or null.</summary>
     Task<DateOnly?> GetLatestListingDateAsync(string category, CancellationToken cancellationToken);
 
