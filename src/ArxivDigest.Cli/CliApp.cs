@@ -6,6 +6,7 @@ using ArxivDigest.Cli.Commands;
 using ArxivDigest.Cli.Configuration;
 using ArxivDigest.Cli.Pipeline;
 using ArxivDigest.Papers;
+using ArxivDigest.Schedule;
 using ArxivDigest.Storage;
 using ArxivDigest.Translation;
 
@@ -46,6 +47,49 @@ public static class CliApp
             return WithJobAsync(common.Read(r), context, (job, _) => job.RenderStoredAsync(d, ct));
         }));
 
+        var daemon = new Command("daemon", "Stay running: after each arXiv announcement (21:30 America/New_York), poll until the new listing is out, run, deliver, sleep again");
+        common.AddTo(daemon);
+        daemon.SetAction((r, ct) => Guard(context, () => WithJobAsync(common.Read(r), context, async (job, settings) =>
+        {
+            var options = new DaemonOptions();
+            var schedule = new DaemonSchedule(new ArxivSchedule(settings.Holidays), options);
+            var loop = new Daemon(schedule, options, context.Time, context.Error.WriteLine);
+            var last = await job.LastProcessedListingAsync(ct);
+            if (last is null)
+            {
+                // A fresh store: produce the latest digest now rather than waiting for the next evening.
+                context.Error.WriteLine("first run: fetching the latest announcement now");
+                last = (await job.RunWithOutcomeAsync(ct)).NewListing;
+            }
+
+            await loop.RunAsync(
+                async token =>
+                {
+                    try
+                    {
+                        var (_, listing) = await job.RunWithOutcomeAsync(token);
+                        return listing is null ? (RunOutcome.NotYet, null) : (RunOutcome.NewListing, listing);
+                    }
+                    catch (Exception e) when (e is SourceException or ArxivFormatException or StoreException)
+                    {
+                        context.Error.WriteLine($"error: {e.Message}");
+                        return (RunOutcome.Failed, null);
+                    }
+                },
+                last,
+                ct);
+            return ExitCodes.Success;
+        })));
+
+        var site = new Command("site", "Write a static site of every stored day: index, a page per digest and day, RSS and Atom feeds (--out, default ./site)");
+        common.AddTo(site);
+        site.SetAction((r, ct) => Guard(context, () =>
+        {
+            var raw = common.Read(r);
+            raw = raw with { Out = raw.Out ?? "./site" };
+            return WithJobAsync(raw, context, (job, settings) => job.BuildSiteAsync(ct));
+        }));
+
         var config = new Command("config", "Write or check the configuration file");
         var init = new Command("init", "Write a commented default config file");
         var initPath = new Option<string>("--config") { Description = "Where to write it; default ~/.config/arxiv-digest/config.toml", HelpName = "FILE" };
@@ -74,6 +118,8 @@ public static class CliApp
         root.Subcommands.Add(run);
         root.Subcommands.Add(fetch);
         root.Subcommands.Add(digest);
+        root.Subcommands.Add(daemon);
+        root.Subcommands.Add(site);
         root.Subcommands.Add(config);
 
         // Help wraps at a fixed width, whatever terminal the process has, so it reads the same everywhere.

@@ -37,6 +37,9 @@ public static class ConfigFile
         ["translation_prices"] = typeof(string[]),
         ["glossary"] = typeof(string),
         ["tldr"] = typeof(bool),
+        ["template_text"] = typeof(string),
+        ["template_markdown"] = typeof(string),
+        ["template_html"] = typeof(string),
         ["request_interval"] = typeof(double),
         ["holidays"] = typeof(string[]),
     };

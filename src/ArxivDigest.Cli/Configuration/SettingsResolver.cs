@@ -150,6 +150,23 @@ public static class SettingsResolver
             }
         }
 
+        // User templates (Scriban) replace the built-in renderer of their format.
+        for (var i = 0; i < renderers.Count; i++)
+        {
+            if (file?.TopLevel.TryGetValue("template_" + renderers[i].Format, out var template) == true)
+            {
+                var templatePath = ExpandHome((string)template.Value);
+                try
+                {
+                    renderers[i] = Output.TemplateRenderer.Load(renderers[i].Format, renderers[i].Extension, templatePath);
+                }
+                catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+                {
+                    problems.Add(new ConfigProblem(template.Where, $"template_{renderers[i].Format}: {e.Message}"));
+                }
+            }
+        }
+
         var translator = PickList([], cli.Translator, "--translator", "TRANSLATOR", "translator", ',');
         var translators = (translator.Value ?? ["google"]).Select(t => t.Trim().ToLowerInvariant()).Distinct().ToList();
         foreach (var t in translators.Where(t => !Translators.Contains(t)))

@@ -20,6 +20,15 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 {
     private readonly ArxivSchedule schedule = new(settings.Holidays);
 
+    private DateOnly? lastWritten;
+
+    /// <summary>The listing date of the newest complete run of any digest, from the store (the daemon's starting point).</summary>
+    public async Task<DateOnly?> LastProcessedListingAsync(CancellationToken cancellationToken) =>
+        (await store.GetRunsAsync(500, cancellationToken))
+        .Where(r => r.Status is "complete" or "no-new-announcement" && r.ListingDate is not null)
+        .Select(r => r.ListingDate)
+        .Max();
+
     /// <summary>Writes TL;DRs when <c>--tldr</c> is on.</summary>
     public TldrWriter? Tldr { get; init; }
 
@@ -54,14 +63,27 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
     /// <summary>The <c>run</c> verb: returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        var (code, _) = await RunWithOutcomeAsync(cancellationToken);
+        return code;
+    }
+
+    /// <summary>Runs every digest; returns the exit code and the newest listing date written in this run (null: none).</summary>
+    public async Task<(int ExitCode, DateOnly? NewListing)> RunWithOutcomeAsync(CancellationToken cancellationToken)
+    {
         var fetched = await FetchAllAsync(cancellationToken);
         var partial = false;
+        DateOnly? newest = null;
         foreach (var spec in settings.Digests)
         {
-            partial |= await RunDigestAsync(spec, fetched, cancellationToken) == "partial";
+            var status = await RunDigestAsync(spec, fetched, cancellationToken);
+            partial |= status == "partial";
+            if (status is "complete" or "partial" && lastWritten is { } d && (newest is null || d > newest))
+            {
+                newest = d;
+            }
         }
 
-        return partial ? ExitCodes.Partial : ExitCodes.Success;
+        return (partial ? ExitCodes.Partial : ExitCodes.Success, newest);
     }
 
     /// <summary>Runs one digest; returns the status recorded for its run.</summary>
@@ -105,6 +127,7 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 
             var status = await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken);
             await store.FinishRunAsync(runId, listingDate, status, null, time.GetUtcNow(), cancellationToken);
+            lastWritten = listingDate;
             return status;
         }
         catch (Exception e)
@@ -112,6 +135,15 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             await store.FinishRunAsync(runId, null, "failed", e.Message, time.GetUtcNow(), CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>The <c>site</c> verb: a static site of every stored day into <see cref="Settings.Out"/>.</summary>
+    public async Task<int> BuildSiteAsync(CancellationToken cancellationToken)
+    {
+        var dates = await SiteBuilder.ListingDatesAsync(store, settings.Digests, cancellationToken);
+        var result = await SiteBuilder.BuildAsync(store, settings.Digests, dates, translator, time.GetUtcNow(), settings.Out, cancellationToken);
+        reporter.Result($"site: {result.Days} days, {result.Pages} pages, {result.Files.Count} files in {Path.GetFullPath(settings.Out)}");
+        return ExitCodes.Success;
     }
 
     /// <summary>The <c>digest --date</c> verb: re-renders stored announcements.</summary>

@@ -332,6 +332,29 @@ public sealed class EndToEndTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_user_template_replaces_the_built_in_text_layout_and_a_broken_one_is_reported_with_its_line()
+    {
+        var template = Path.Combine(cli.Dir, "mine.txt.scriban");
+        File.WriteAllText(template, "{{ digest.count }} papers on {{ digest.listing_date }}\n{{ for g in digest.groups }}{{ for p in g.papers }}* {{ p.id }}: {{ p.title }}\n{{ end }}{{ end }}");
+        var config = Path.Combine(cli.Dir, "t.toml");
+        File.WriteAllText(config, $"template_text = \"{template}\"\n");
+
+        var result = await Run("--config", config);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var text = File.ReadAllText(DigestFile("txt"));
+        using var json = JsonDocument.Parse(File.ReadAllText(DigestFile("json")));
+        var count = json.RootElement.GetProperty("count").GetInt32();
+        Assert.StartsWith($"{count} papers on 2024-08-09\n* 2408.", text);
+        Assert.Equal(count, text.Split('\n').Count(l => l.StartsWith("* 2408.", StringComparison.Ordinal)));
+
+        File.WriteAllText(template, "ok\n{{ for p in }}\n");
+        var broken = await cli.RunAsync("config", "check", "--config", config);
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Contains($"{config}:1: template_text: {template}(2,", broken.Stderr);
+    }
+
     private (long Papers, long Members, long Announcements) CountRows()
     {
         using var c = new SqliteConnection($"Data Source={cli.Db};Pooling=False");
@@ -344,5 +367,131 @@ public sealed class EndToEndTests : IAsyncLifetime
         }
 
         return (Count("papers"), Count("announcement_papers"), Count("announcements"));
+    }
+}
+
+/// <summary>The daemon verb through the CLI: a fresh store runs at once, then the daemon sleeps until the next evening.</summary>
+public sealed class DaemonEndToEndTests : IAsyncLifetime
+{
+    private FakeArxivServer server = null!;
+    private readonly CliRunner cli = new();
+
+    public async Task InitializeAsync()
+    {
+        cli.Environment["ARXIV_DIGEST_TRANSLATOR"] = "none";
+        server = await FakeArxivServer.StartAsync();
+        server.Listings["gr-qc"] = File.ReadAllText(Fixtures.At("listing/new-gr-qc-2024-08-09.html"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        cli.Dispose();
+    }
+
+    [Fact]
+    public async Task Daemon_on_a_fresh_store_writes_the_latest_digest_then_logs_its_next_wake_up_and_stops_on_cancel()
+    {
+        // Friday 9 August 2024, 14:00 EDT: the next run is Sunday 21:30 EDT.
+        cli.Time = new ShiftedTime(new DateTimeOffset(2024, 8, 9, 18, 0, 0, TimeSpan.Zero));
+        using var stop = new CancellationTokenSource();
+        var stdout = new StringWriter();
+        var stderr = new SynchronizedLog();
+        var run = ArxivDigest.Cli.CliApp.RunAsync(
+            ["daemon", "--db", cli.Db, "--out", cli.Out, "--arxiv-url", server.Url, "--request-interval", "0.2", "--category", "gr-qc", "--query", "black hole"],
+            new ArxivDigest.Cli.CliContext(stdout, stderr, cli.Environment, cli.Time, Interactive: false),
+            stop.Token);
+
+        var digest = Path.Combine(cli.Out, "default", "2024-08-09.json");
+        for (var i = 0; i < 200 && !(File.Exists(digest) && stderr.ToString().Contains("next run at", StringComparison.Ordinal)); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        var code = await run;
+
+        Assert.True(File.Exists(digest), stderr.ToString());
+        Assert.Contains("next run at 2024-08-11 21:30 EDT", stderr.ToString());
+        Assert.Equal(0, code);
+        Assert.Single(server.Requests);
+    }
+
+    /// <summary>A StringWriter safe to read while the daemon writes to it.</summary>
+    private sealed class SynchronizedLog : StringWriter
+    {
+        private readonly object gate = new();
+
+        public override void Write(char value)
+        {
+            lock (gate)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (gate)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void WriteLine(string? value)
+        {
+            lock (gate)
+            {
+                base.WriteLine(value);
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (gate)
+            {
+                return base.ToString();
+            }
+        }
+    }
+}
+
+/// <summary>The site verb through the CLI, after a run stored a day.</summary>
+public sealed class SiteEndToEndTests : IAsyncLifetime
+{
+    private FakeArxivServer server = null!;
+    private readonly CliRunner cli = new();
+
+    public async Task InitializeAsync()
+    {
+        cli.Environment["ARXIV_DIGEST_TRANSLATOR"] = "none";
+        server = await FakeArxivServer.StartAsync();
+        server.Listings["gr-qc"] = File.ReadAllText(Fixtures.At("listing/new-gr-qc-2024-08-09.html"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        cli.Dispose();
+    }
+
+    [Fact]
+    public async Task Site_writes_an_index_a_day_page_and_feeds_from_the_store()
+    {
+        var args = new[] { "--arxiv-url", server.Url, "--request-interval", "0.2", "--category", "gr-qc", "--query", "black hole" };
+        Assert.Equal(0, (await cli.RunJobAsync("run", args)).ExitCode);
+        var siteDir = Path.Combine(cli.Dir, "site");
+
+        var result = await cli.RunAsync(["site", "--db", cli.Db, "--out", siteDir, .. args]);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("site: 1 days", result.Stdout);
+        Assert.True(File.Exists(Path.Combine(siteDir, "index.html")));
+        var day = File.ReadAllText(Path.Combine(siteDir, "default", "2024-08-09.html"));
+        Assert.Contains("<article", day);
+        Assert.Contains("https://arxiv.org/abs/2408.", day);
+        System.Xml.Linq.XDocument.Parse(File.ReadAllText(Path.Combine(siteDir, "default", "feed.rss.xml")));
+        System.Xml.Linq.XDocument.Parse(File.ReadAllText(Path.Combine(siteDir, "default", "feed.atom.xml")));
+        Assert.Single(server.Requests); // the site is built from the store, not fetched
     }
 }
