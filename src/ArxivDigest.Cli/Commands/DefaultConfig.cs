@@ -57,6 +57,9 @@ public static class DefaultConfig
         # translation_prices = ["openai=0.15", "deepl=20"]     # per million tokens (LLMs) or characters: adds a cost line
         # glossary = "~/.config/arxiv-digest/glossary.txt"     # lines "source = target ; avoid: x, y" extend the built-in terms
 
+        # Your own Scriban templates for the text, Markdown and HTML files (see docs/templates/ for examples).
+        # template_text = "~/.config/arxiv-digest/digest.txt.scriban"
+
         # Evenings (ET dates) without an announcement. Leave unset to use the built-in list for 2024-2026 from
         # https://info.arxiv.org/help/availability.html; setting it replaces that list.
         # holidays = ["2026-11-26", "2026-12-25"]
