@@ -50,7 +50,7 @@ public sealed class DiscordChannel(HttpClient http, ChannelOptions options, Time
                     o["description"] = e.Description;
                 }
 
-                embeds.Add(o);
+                embeds.Add((JsonNode)o);
             }
 
             var body = new JsonObject { ["embeds"] = embeds, ["allowed_mentions"] = new JsonObject { ["parse"] = new JsonArray() } };

@@ -48,7 +48,7 @@ public sealed class SlackChannel(HttpClient http, ChannelOptions options, TimePr
             var blocks = new JsonArray();
             foreach (var t in texts)
             {
-                blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = t } });
+                blocks.Add((JsonNode)new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = t } });
             }
 
             var body = new JsonObject { ["text"] = fallback, ["blocks"] = blocks, ["unfurl_links"] = false, ["unfurl_media"] = false };

@@ -306,7 +306,7 @@ internal static class WebhookText
     public static int Utf8Bytes(string text) => Encoding.UTF8.GetByteCount(text);
 
     /// <summary>UTF-8 bytes of the text as a JSON string (without quotes), as it counts towards a request body.</summary>
-    public static int JsonUtf8Bytes(string text) => Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(text, Json)) - 2;
+    public static int JsonUtf8Bytes(string text) => Encoding.UTF8.GetByteCount(JsonValue.Create(text).ToJsonString(Json)) - 2;
 
     /// <summary>UTF-16 code units: what Telegram counts, and never fewer than the characters Slack and Discord count.</summary>
     public static int Chars(string text) => text.Length;

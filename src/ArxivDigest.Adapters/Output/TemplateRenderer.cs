@@ -173,7 +173,7 @@ public sealed class TemplateRenderer : IDigestRenderer
                 ["announced"] = labels.Announced,
             },
         };
-        model.Import("escape", new Func<string?, string>(Escape));
+        model["escape"] = Scriban.Runtime.DelegateCustomFunction.CreateFunc<string?, string>(Escape);
         return model;
     }
 
