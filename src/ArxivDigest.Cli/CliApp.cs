@@ -165,7 +165,7 @@ public static class CliApp
         }
 
         var tldr = TranslatorFactory.CreateTldrWriter(settings, context.Environment, translationHttp, store);
-        var channels = settings.Channels.Select(c => (ChannelFactory.Create(c.Options, translationHttp, context.Time), c)).ToList();
+        var channels = settings.Channels.Select(c => (ChannelFactory.Create(c.Options, settings, translationHttp, context.Time), c)).ToList();
         var job = new DigestJob(settings, store, new PoliteHttpClient(http, politeness, context.Time, new ReporterLogger(reporter)), translator, context.Time, reporter)
         {
             Tldr = tldr,

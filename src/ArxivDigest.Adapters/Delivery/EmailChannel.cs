@@ -14,7 +14,7 @@ namespace ArxivDigest.Delivery;
 /// default; <c>ssl</c> is TLS on connect; <c>none</c> (plain text) only when explicitly configured. Every failure is a
 /// one-line <see cref="DeliveryException"/> that never contains the password.
 /// </summary>
-public sealed class EmailChannel(ChannelOptions options) : IDeliveryChannel
+public sealed class EmailChannel(ChannelOptions options, IDigestRenderer? textLayout = null, IDigestRenderer? htmlLayout = null) : IDeliveryChannel
 {
     public string Name => options.Name;
 
@@ -97,9 +97,9 @@ public sealed class EmailChannel(ChannelOptions options) : IDeliveryChannel
         message.Headers.Add("Auto-Submitted", "auto-generated");
 
         var text = new TextPart("plain");
-        text.SetText(Encoding.UTF8, new TextRenderer().RenderToString(digest));
+        text.SetText(Encoding.UTF8, (textLayout ?? new TextRenderer()).RenderToString(digest));
         var html = new TextPart("html");
-        html.SetText(Encoding.UTF8, new HtmlRenderer().RenderToString(digest));
+        html.SetText(Encoding.UTF8, (htmlLayout ?? new HtmlRenderer()).RenderToString(digest));
         var alternative = new MultipartAlternative { text, html };
         message.Body = alternative;
         return message;

@@ -59,6 +59,7 @@ public static class DefaultConfig
 
         # Your own Scriban templates for the text, Markdown and HTML files (see docs/templates/ for examples).
         # template_text = "~/.config/arxiv-digest/digest.txt.scriban"
+        # html_show = "both"                                   # HTML page and email: "original", "translation" or "both"
 
         # Evenings (ET dates) without an announcement. Leave unset to use the built-in list for 2024-2026 from
         # https://info.arxiv.org/help/availability.html; setting it replaces that list.

@@ -40,6 +40,7 @@ public static class ConfigFile
         ["template_text"] = typeof(string),
         ["template_markdown"] = typeof(string),
         ["template_html"] = typeof(string),
+        ["html_show"] = typeof(string),
         ["request_interval"] = typeof(double),
         ["holidays"] = typeof(string[]),
     };

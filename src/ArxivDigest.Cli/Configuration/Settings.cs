@@ -51,6 +51,9 @@ public sealed record Settings
     /// <summary>Delivery channels (<c>[[channel]]</c> tables), each with the digests it receives (empty: all).</summary>
     public IReadOnlyList<ChannelConfig> Channels { get; init; } = [];
 
+    /// <summary>The text and HTML layouts email bodies use (built-in, or the user's templates).</summary>
+    public (IDigestRenderer Text, IDigestRenderer Html) MailRenderers { get; init; } = (new TextRenderer(), new HtmlRenderer());
+
     /// <summary>Deliver again to channels that already had the digest (<c>--resend</c>).</summary>
     public bool Resend { get; init; }
 

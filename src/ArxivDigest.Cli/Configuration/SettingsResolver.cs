@@ -150,6 +150,33 @@ public static class SettingsResolver
             }
         }
 
+        var htmlMode = HtmlLanguages.Both;
+        if (file?.TopLevel.TryGetValue("html_show", out var show) == true)
+        {
+            var mode = ((string)show.Value).Trim().ToLowerInvariant() switch
+            {
+                "both" => HtmlLanguages.Both,
+                "original" => HtmlLanguages.Original,
+                "translation" => HtmlLanguages.Translation,
+                _ => (HtmlLanguages?)null,
+            };
+            if (mode is null)
+            {
+                problems.Add(new ConfigProblem(show.Where, $"html_show must be both, original or translation, got '{show.Value}'"));
+            }
+            else
+            {
+                htmlMode = mode.Value;
+                for (var i = 0; i < renderers.Count; i++)
+                {
+                    if (renderers[i] is HtmlRenderer)
+                    {
+                        renderers[i] = new HtmlRenderer(mode.Value);
+                    }
+                }
+            }
+        }
+
         // User templates (Scriban) replace the built-in renderer of their format.
         for (var i = 0; i < renderers.Count; i++)
         {
@@ -166,6 +193,10 @@ public static class SettingsResolver
                 }
             }
         }
+
+        // Email bodies use the same layouts as the files (user templates included), whatever --format selects.
+        var mailText = renderers.FirstOrDefault(r => r.Format == "text") ?? new TextRenderer();
+        var mailHtml = renderers.FirstOrDefault(r => r.Format == "html") ?? new HtmlRenderer(htmlMode);
 
         var translator = PickList([], cli.Translator, "--translator", "TRANSLATOR", "translator", ',');
         var translators = (translator.Value ?? ["google"]).Select(t => t.Trim().ToLowerInvariant()).Distinct().ToList();
@@ -394,6 +425,7 @@ public static class SettingsResolver
             Holidays = holidays,
             ConfigPath = file is not null ? configPath : null,
             Channels = channels,
+            MailRenderers = (mailText, mailHtml),
             Resend = cli.Resend,
         };
     }

@@ -6,9 +6,9 @@ namespace ArxivDigest.Cli.Pipeline;
 /// <summary>Builds the configured delivery channels (validated by <see cref="SettingsResolver"/>).</summary>
 public static class ChannelFactory
 {
-    public static IDeliveryChannel Create(ChannelOptions options, HttpClient http, TimeProvider time) => options.Type switch
+    public static IDeliveryChannel Create(ChannelOptions options, Settings settings, HttpClient http, TimeProvider time) => options.Type switch
     {
-        "email" => new EmailChannel(options),
+        "email" => new EmailChannel(options, settings.MailRenderers.Text, settings.MailRenderers.Html),
         "feishu" => new FeishuChannel(http, options, time),
         "dingtalk" => new DingTalkChannel(http, options, time),
         "wecom" => new WeComChannel(http, options, time),

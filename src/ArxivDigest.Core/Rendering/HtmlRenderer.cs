@@ -10,8 +10,23 @@ namespace ArxivDigest.Rendering;
 /// are the papers' arXiv abs and pdf pages. Everything that came from arXiv or a translator is HTML-escaped; query
 /// terms are marked in titles and abstracts by escaping each text segment separately (never by rewriting markup).
 /// </summary>
-public sealed class HtmlRenderer : IDigestRenderer
+/// <summary>Which texts the HTML page shows: the original, the translation, or both side by side.</summary>
+public enum HtmlLanguages
 {
+    Both,
+    Original,
+    Translation,
+}
+
+public sealed class HtmlRenderer(HtmlLanguages languages = HtmlLanguages.Both) : IDigestRenderer
+{
+    public HtmlRenderer()
+        : this(HtmlLanguages.Both)
+    {
+    }
+
+    public HtmlLanguages Languages => languages;
+
     private const string Style = """
         :root{color-scheme:light dark;--fg:#1f2328;--muted:#636c76;--bg:#fff;--card:#f6f8fa;--line:#d0d7de;--accent:#b31b1b;--mark:#fff3a3;--warn:#9a6700}
         @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--card:#161b22;--line:#30363d;--accent:#ff7b72;--mark:#5c4a00;--warn:#d29922}}
@@ -112,15 +127,19 @@ public sealed class HtmlRenderer : IDigestRenderer
         writer.Write(w.ToString());
     }
 
-    private static void WritePaper(StringBuilder w, DigestPaper entry, Labels labels, string lang, IReadOnlyList<string[]> queries)
+    private void WritePaper(StringBuilder w, DigestPaper entry, Labels labels, string lang, IReadOnlyList<string[]> queries)
     {
         var p = entry.Paper;
         var version = p.Version is { } v ? $"v{v.ToString(CultureInfo.InvariantCulture)}" : "";
         w.Append("<article id=\"arxiv-").Append(Escape(p.Id)).Append("\">\n");
         w.Append("<h3 lang=\"en\"><a href=\"").Append(Escape(p.AbsUrl)).Append("\">")
             .Append(Highlight(p.Title, queries)).Append("</a></h3>\n");
-        w.Append("<p class=\"title-tr").Append(StateClass(entry.Title)).Append("\" lang=\"").Append(Escape(lang)).Append("\">")
-            .Append(Escape(labels.Translation(entry.Title))).Append("</p>\n");
+        if (languages != HtmlLanguages.Original)
+        {
+            w.Append("<p class=\"title-tr").Append(StateClass(entry.Title)).Append("\" lang=\"").Append(Escape(lang)).Append("\">")
+                .Append(Escape(labels.Translation(entry.Title))).Append("</p>\n");
+        }
+
         if (entry.Tldr is { } tldr)
         {
             w.Append("<p class=\"tldr\" lang=\"").Append(Escape(lang)).Append("\"><strong>TL;DR</strong> ").Append(Escape(tldr)).Append("</p>\n");
@@ -148,10 +167,18 @@ public sealed class HtmlRenderer : IDigestRenderer
             .Append("</a> · <a href=\"").Append(Escape(p.PdfUrl)).Append("\">pdf</a></dd>\n");
         w.Append("</dl>\n");
         w.Append("<div class=\"abstracts\">\n");
-        w.Append("<div lang=\"en\"><h4>Abstract</h4><p>").Append(Highlight(p.Abstract, queries)).Append("</p></div>\n");
-        w.Append("<div lang=\"").Append(Escape(lang)).Append("\"><h4>").Append(Escape(labels.TranslatedAbstract)).Append("</h4><p")
-            .Append(entry.Abstract.State == TranslationState.Done ? "" : $" class=\"{StateClass(entry.Abstract).TrimStart()}\"")
-            .Append('>').Append(Escape(labels.Translation(entry.Abstract))).Append("</p></div>\n");
+        // "translation" still shows the original when there is no translation to show instead.
+        if (languages != HtmlLanguages.Translation || entry.Abstract.State != TranslationState.Done)
+        {
+            w.Append("<div lang=\"en\"><h4>Abstract</h4><p>").Append(Highlight(p.Abstract, queries)).Append("</p></div>\n");
+        }
+
+        if (languages != HtmlLanguages.Original)
+        {
+            w.Append("<div lang=\"").Append(Escape(lang)).Append("\"><h4>").Append(Escape(labels.TranslatedAbstract)).Append("</h4><p")
+                .Append(entry.Abstract.State == TranslationState.Done ? "" : $" class=\"{StateClass(entry.Abstract).TrimStart()}\"")
+                .Append('>').Append(Escape(labels.Translation(entry.Abstract))).Append("</p></div>\n");
+        }
         w.Append("</div>\n");
         w.Append("</article>\n");
     }

@@ -475,6 +475,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_html_show_value_is_reported_with_its_line()
+    {
+        var path = Tmp("show.toml");
+        File.WriteAllText(path, "out = \"x\"\nhtml_show = \"english\"\n");
+
+        var r = await RunJob("config check", "--config", path);
+
+        Assert.Equal(ExitCodes.Usage, r.Code);
+        Assert.Contains($"{path}:2: html_show must be both, original or translation, got 'english'", Assert.Single(r.ErrorLines));
+    }
+
+    [Fact]
     public async Task A_comma_separated_category_option_gives_both_categories()
     {
         var r = await RunJob("config check", "--category", "cs.AI,cs.LG", "--category", "cs.RO");

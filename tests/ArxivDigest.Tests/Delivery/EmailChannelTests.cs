@@ -282,4 +282,19 @@ public sealed class EmailChannelTests
 
         return n;
     }
+
+    [Fact]
+    public async Task User_templates_shape_the_email_bodies()
+    {
+        await using var smtp = await FakeSmtpServer.StartAsync();
+        var digest = await ReferenceAsync();
+        var text = ArxivDigest.Output.TemplateRenderer.Parse("text", "txt", "mail.txt.scriban", "{{ digest.count }} papers, first {{ digest.groups[0].papers[0].id }}");
+        var html = ArxivDigest.Output.TemplateRenderer.Parse("html", "html", "mail.html.scriban", "<p>{{ digest.count | html.escape }}</p>");
+
+        await new EmailChannel(Options(smtp.Port), text, html).DeliverAsync(digest, CancellationToken.None);
+
+        var message = Assert.Single(smtp.Received).Load();
+        Assert.Equal("33 papers, first 2603.22293", message.TextBody?.TrimEnd());
+        Assert.Equal("<p>33</p>", message.HtmlBody?.TrimEnd());
+    }
 }
