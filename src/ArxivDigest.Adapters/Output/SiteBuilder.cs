@@ -387,9 +387,9 @@ public static class SiteBuilder
             x.WriteAttributeString("version", "2.0");
             x.WriteAttributeString("xmlns", "dc", null, RssDublinCore);
             x.WriteStartElement("channel");
-            x.WriteElementString("title", Safe($"arXiv digest {spec.Name}"));
+            x.WriteElementString("title", RssRenderer.Safe($"arXiv digest {spec.Name}"));
             x.WriteElementString("link", "https://arxiv.org");
-            x.WriteElementString("description", Safe(FeedDescription(spec, days)));
+            x.WriteElementString("description", RssRenderer.Safe(FeedDescription(spec, days)));
             x.WriteElementString("language", language ?? HtmlLanguage(spec.Language).ToLowerInvariant());
             if (date is not null)
             {
@@ -438,8 +438,8 @@ public static class SiteBuilder
         {
             x.WriteStartElement("feed", AtomRenderer.Namespace);
             x.WriteElementString("id", AtomRenderer.Namespace, $"tag:arxiv-digest:site:{Uri.EscapeDataString(spec.Name)}");
-            x.WriteElementString("title", AtomRenderer.Namespace, Safe($"arXiv digest {spec.Name}"));
-            x.WriteElementString("subtitle", AtomRenderer.Namespace, Safe(FeedDescription(spec, days)));
+            x.WriteElementString("title", AtomRenderer.Namespace, RssRenderer.Safe($"arXiv digest {spec.Name}"));
+            x.WriteElementString("subtitle", AtomRenderer.Namespace, RssRenderer.Safe(FeedDescription(spec, days)));
             // Atom requires <updated>: the newest announcement, or a fixed epoch for a digest with no days yet.
             x.WriteElementString("updated", AtomRenderer.Namespace, updated ?? "1970-01-01T00:00:00Z");
             x.WriteStartElement("author", AtomRenderer.Namespace);
@@ -519,26 +519,6 @@ public static class SiteBuilder
                     }
 
                     break;
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    /// <summary>Drops characters XML 1.0 cannot hold.</summary>
-    private static string Safe(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (XmlConvert.IsXmlChar(text[i]))
-            {
-                sb.Append(text[i]);
-            }
-            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
-            {
-                sb.Append(text[i]).Append(text[i + 1]);
-                i++;
             }
         }
 

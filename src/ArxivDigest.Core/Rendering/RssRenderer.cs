@@ -128,7 +128,7 @@ public sealed class RssRenderer : IDigestRenderer
     };
 
     /// <summary>Drops characters XML 1.0 cannot hold (C0 controls, lone surrogates), which XmlWriter would refuse.</summary>
-    internal static string Safe(string text)
+    public static string Safe(string text)
     {
         var ok = true;
         for (var i = 0; i < text.Length && ok; i++)
