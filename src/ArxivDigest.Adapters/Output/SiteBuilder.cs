@@ -26,6 +26,8 @@ public sealed record SiteResult(int Days, int Pages, IReadOnlyList<string> Files
 /// </summary>
 public static class SiteBuilder
 {
+    private static string Escape(string text) => HtmlRenderer.Escape(text);
+
     /// <summary>How many of a digest's newest days its feeds cover.</summary>
     public const int FeedDays = 30;
 
@@ -485,45 +487,6 @@ public static class SiteBuilder
 
     /// <summary>A digest name as a relative URL segment, HTML-escaped for an attribute.</summary>
     private static string Href(string name) => Escape(Uri.EscapeDataString(name));
-
-    /// <summary>Escapes text for HTML content and quoted attributes; drops C0 controls and lone surrogates.</summary>
-    private static string Escape(string text)
-    {
-        var sb = new StringBuilder(text.Length + 16);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsSurrogate(c))
-            {
-                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                {
-                    sb.Append(c).Append(text[i + 1]);
-                    i++;
-                }
-
-                continue;
-            }
-
-            switch (c)
-            {
-                case '&': sb.Append("&amp;"); break;
-                case '<': sb.Append("&lt;"); break;
-                case '>': sb.Append("&gt;"); break;
-                case '"': sb.Append("&quot;"); break;
-                case '\'': sb.Append("&#39;"); break;
-                case '\t' or '\n' or '\r': sb.Append(c); break;
-                default:
-                    if (c >= ' ' && c != '\u007f')
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return sb.ToString();
-    }
 
     private static XmlWriterSettings Settings() => new()
     {

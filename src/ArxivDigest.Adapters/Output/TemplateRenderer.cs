@@ -96,29 +96,7 @@ public sealed class TemplateRenderer : IDigestRenderer
     }
 
     /// <summary>HTML-escapes <c>&amp; &lt; &gt; " '</c>; null becomes empty. Offered to templates as <c>escape</c>.</summary>
-    public static string Escape(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "";
-        }
-
-        var sb = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            sb.Append(c switch
-            {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#39;",
-                _ => null,
-            } ?? c.ToString());
-        }
-
-        return sb.ToString();
-    }
+    public static string Escape(string? text) => string.IsNullOrEmpty(text) ? "" : HtmlRenderer.Escape(text);
 
     /// <summary>The globals a template sees: <c>digest</c>, <c>labels</c> and the <c>escape</c> function.</summary>
     internal static ScriptObject Model(Digest digest)

@@ -195,7 +195,8 @@ public sealed class HtmlRenderer(HtmlLanguages languages = HtmlLanguages.Both) :
         string.Equals(language, "zh", StringComparison.OrdinalIgnoreCase) ? "zh-CN" : language;
 
     /// <summary>Escapes text for HTML element content and double- or single-quoted attributes; drops C0 controls and lone surrogates.</summary>
-    internal static string Escape(string text)
+    /// <summary>Escapes text for HTML content and quoted attributes; drops lone surrogates (shared by every HTML writer).</summary>
+    public static string Escape(string text)
     {
         var sb = new StringBuilder(text.Length + 16);
         AppendEscaped(sb, text.AsSpan());
