@@ -29,30 +29,7 @@ internal sealed record WebhookStyle(Func<string, string> Escape, Func<string, st
     /// <summary>Discord embed descriptions: Markdown with backslash escapes.</summary>
     public static readonly WebhookStyle Discord = new(EscapeDiscord, (text, url) => $"[{text}]({url})", t => $"**{t}**");
 
-    private static string EscapeMarkdown(string text)
-    {
-        var sb = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '*' or '_' or '[' or ']' or '`' or '#' or '|' or '~':
-                    sb.Append('\\').Append(c);
-                    break;
-                case '<':
-                    sb.Append("&lt;");
-                    break;
-                case '>':
-                    sb.Append("&gt;");
-                    break;
-                default:
-                    sb.Append(c);
-                    break;
-            }
-        }
-
-        return sb.ToString();
-    }
+    private static string EscapeMarkdown(string text) => MarkdownRenderer.Inline(text);
 
     private static string EscapeSlack(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);

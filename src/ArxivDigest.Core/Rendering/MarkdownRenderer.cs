@@ -43,14 +43,14 @@ public sealed class MarkdownRenderer : IDigestRenderer
     }
 
     /// <summary>Escapes what would change the meaning of inline Markdown (emphasis, links, HTML), keeping TeX readable.</summary>
-    internal static string Inline(string text)
+    public static string Inline(string text)
     {
         var sb = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {
             switch (c)
             {
-                case '*' or '_' or '[' or ']' or '`' or '#' or '|':
+                case '*' or '_' or '[' or ']' or '`' or '#' or '|' or '~':
                     sb.Append('\\').Append(c);
                     break;
                 case '<':
