@@ -107,6 +107,17 @@ public static class SqliteMigrations
             PRIMARY KEY (digest, listing_date, channel)
         ) WITHOUT ROWID;
         """,
+
+        // v4: the first version's submission date, and the progress of resumable jobs (backfill, import).
+        """
+        ALTER TABLE papers ADD COLUMN published TEXT;  -- yyyy-MM-dd, null when the source does not state it
+
+        CREATE TABLE harvest_state (
+            key        TEXT PRIMARY KEY NOT NULL,
+            value      TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

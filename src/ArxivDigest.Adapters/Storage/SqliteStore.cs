@@ -160,58 +160,11 @@ public sealed partial class SqliteStore : IPaperStore
                 await upsertAnnouncement.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            // Content columns are only rewritten (and updated_at bumped) when something actually changed.
-            using (var upsertPaper = Command(transaction, """
-                INSERT INTO papers (id, version, title, authors_json, abstract, comments, journal_ref, doi,
-                                    primary_category, subjects_json, first_seen, updated_at)
-                VALUES ($id, $version, $title, $authors, $abstract, $comments, $journalRef, $doi,
-                        $primary, $subjects, $now, $now)
-                ON CONFLICT (id, version) DO UPDATE SET
-                    title = excluded.title,
-                    authors_json = excluded.authors_json,
-                    abstract = excluded.abstract,
-                    comments = excluded.comments,
-                    journal_ref = excluded.journal_ref,
-                    doi = excluded.doi,
-                    primary_category = excluded.primary_category,
-                    subjects_json = excluded.subjects_json,
-                    updated_at = excluded.updated_at
-                WHERE papers.title IS NOT excluded.title
-                   OR papers.authors_json IS NOT excluded.authors_json
-                   OR papers.abstract IS NOT excluded.abstract
-                   OR papers.comments IS NOT excluded.comments
-                   OR papers.journal_ref IS NOT excluded.journal_ref
-                   OR papers.doi IS NOT excluded.doi
-                   OR papers.primary_category IS NOT excluded.primary_category
-                   OR papers.subjects_json IS NOT excluded.subjects_json
-                """))
+            using (var upsert = new PaperUpsert(this, transaction, stamp))
             {
-                var id = upsertPaper.Parameters.Add("$id", SqliteType.Text);
-                var version = upsertPaper.Parameters.Add("$version", SqliteType.Integer);
-                var title = upsertPaper.Parameters.Add("$title", SqliteType.Text);
-                var authors = upsertPaper.Parameters.Add("$authors", SqliteType.Text);
-                var @abstract = upsertPaper.Parameters.Add("$abstract", SqliteType.Text);
-                var comments = upsertPaper.Parameters.Add("$comments", SqliteType.Text);
-                var journalRef = upsertPaper.Parameters.Add("$journalRef", SqliteType.Text);
-                var doi = upsertPaper.Parameters.Add("$doi", SqliteType.Text);
-                var primary = upsertPaper.Parameters.Add("$primary", SqliteType.Text);
-                var subjects = upsertPaper.Parameters.Add("$subjects", SqliteType.Text);
-                upsertPaper.Parameters.AddWithValue("$now", stamp);
-                upsertPaper.Prepare();
-
                 foreach (var paper in members)
                 {
-                    id.Value = paper.Id;
-                    version.Value = paper.Version ?? 0;
-                    title.Value = paper.Title;
-                    authors.Value = AuthorsToJson(paper.Authors);
-                    @abstract.Value = paper.Abstract;
-                    comments.Value = (object?)paper.Comments ?? DBNull.Value;
-                    journalRef.Value = (object?)paper.JournalRef ?? DBNull.Value;
-                    doi.Value = (object?)paper.Doi ?? DBNull.Value;
-                    primary.Value = paper.PrimaryCategory;
-                    subjects.Value = SubjectsToJson(paper.Subjects);
-                    await upsertPaper.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    await upsert.ExecuteAsync(paper, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -292,7 +245,7 @@ public sealed partial class SqliteStore : IPaperStore
         {
             using var command = Command(null, """
                 SELECT p.id, p.version, p.title, p.authors_json, p.abstract, p.comments, p.journal_ref, p.doi,
-                       p.primary_category, p.subjects_json, ap.announce_type, ap.listing_date
+                       p.primary_category, p.subjects_json, ap.announce_type, ap.listing_date, p.published
                 FROM announcement_papers ap
                 JOIN papers p ON p.id = ap.paper_id AND p.version = ap.version
                 WHERE ap.category = $category AND ap.listing_date = $date
@@ -319,6 +272,7 @@ public sealed partial class SqliteStore : IPaperStore
                     Subjects = SubjectsFromJson(reader.GetString(9)),
                     AnnounceType = ParseAnnounceType(reader.GetString(10)),
                     ListingDate = ParseDate(reader.GetString(11)),
+                    Published = reader.IsDBNull(12) ? null : ParseDate(reader.GetString(12)),
                 });
             }
 

@@ -48,6 +48,12 @@ public sealed record Paper
 
     public AnnounceType AnnounceType { get; init; } = AnnounceType.New;
 
+    /// <summary>
+    /// The date the first version was submitted, when the source states it (API <c>published</c>, OAI-PMH
+    /// <c>created</c>, Kaggle <c>versions[0].created</c>); null for listing pages and RSS.
+    /// </summary>
+    public DateOnly? Published { get; init; }
+
     /// <summary>The mailing date of the listing that announced it (the day after the 20:00 ET announcement).</summary>
     public DateOnly? ListingDate { get; init; }
 

@@ -39,6 +39,18 @@ public interface IPaperStore : IAsyncDisposable
     /// </summary>
     Task SaveAnnouncementAsync(Announcement announcement, string source, DateTimeOffset fetchedAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Upserts papers outside any announcement (history from OAI-PMH, the API or a snapshot) in one transaction,
+    /// by (id, version) as <see cref="SaveAnnouncementAsync"/> does; a paper already stored keeps its rows.
+    /// </summary>
+    Task SavePapersAsync(IReadOnlyList<Paper> papers, string source, DateTimeOffset fetchedAt, CancellationToken cancellationToken);
+
+    /// <summary>The progress a resumable job (backfill, import) saved under <paramref name="key"/>, or null.</summary>
+    Task<string?> GetHarvestStateAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Saves (null: deletes) a resumable job's progress under <paramref name="key"/>.</summary>
+    Task SaveHarvestStateAsync(string key, string? value, DateTimeOffset at, CancellationToken cancellationToken);
+
     Task<StoredAnnouncement?> GetAnnouncementAsync(string category, DateOnly listingDate, CancellationToken cancellationToken);
 
     /// <summary>The papers of a stored announcement in their listing order, with AnnounceType and ListingDate set.</summary>

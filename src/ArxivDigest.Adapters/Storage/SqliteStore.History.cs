@@ -1,0 +1,146 @@
+using ArxivDigest.Papers;
+using Microsoft.Data.Sqlite;
+
+namespace ArxivDigest.Storage;
+
+/// <summary>Papers outside announcements (history) and the progress of resumable jobs.</summary>
+public sealed partial class SqliteStore
+{
+    /// <inheritdoc />
+    public async Task SavePapersAsync(IReadOnlyList<Paper> papers, string source, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(papers);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            using (var upsert = new PaperUpsert(this, transaction, FormatTime(fetchedAt)))
+            {
+                foreach (var paper in papers)
+                {
+                    await upsert.ExecuteAsync(paper, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail($"cannot save {papers.Count} papers from {source}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> GetHarvestStateAsync(string key, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var command = Command(null, "SELECT value FROM harvest_state WHERE key = $key");
+            command.Parameters.AddWithValue("$key", key);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail($"cannot read the progress of {key}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SaveHarvestStateAsync(string key, string? value, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var command = value is null
+                ? Command(null, "DELETE FROM harvest_state WHERE key = $key")
+                : Command(null, """
+                    INSERT INTO harvest_state (key, value, updated_at) VALUES ($key, $value, $at)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                    """);
+            command.Parameters.AddWithValue("$key", key);
+            if (value is not null)
+            {
+                command.Parameters.AddWithValue("$value", value);
+                command.Parameters.AddWithValue("$at", FormatTime(at));
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail($"cannot save the progress of {key}", ex);
+        }
+    }
+
+    /// <summary>
+    /// The prepared paper upsert shared by announcements and history: content columns are only rewritten (and
+    /// updated_at bumped) when something actually changed; a known <c>published</c> date is never erased.
+    /// </summary>
+    private sealed class PaperUpsert : IDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter _id, _version, _title, _authors, _abstract, _comments, _journalRef, _doi, _primary, _subjects, _published;
+
+        public PaperUpsert(SqliteStore store, SqliteTransaction transaction, string stamp)
+        {
+            _command = store.Command(transaction, """
+                INSERT INTO papers (id, version, title, authors_json, abstract, comments, journal_ref, doi,
+                                    primary_category, subjects_json, published, first_seen, updated_at)
+                VALUES ($id, $version, $title, $authors, $abstract, $comments, $journalRef, $doi,
+                        $primary, $subjects, $published, $now, $now)
+                ON CONFLICT (id, version) DO UPDATE SET
+                    title = excluded.title,
+                    authors_json = excluded.authors_json,
+                    abstract = excluded.abstract,
+                    comments = excluded.comments,
+                    journal_ref = excluded.journal_ref,
+                    doi = excluded.doi,
+                    primary_category = excluded.primary_category,
+                    subjects_json = excluded.subjects_json,
+                    published = coalesce(excluded.published, papers.published),
+                    updated_at = excluded.updated_at
+                WHERE papers.title IS NOT excluded.title
+                   OR papers.authors_json IS NOT excluded.authors_json
+                   OR papers.abstract IS NOT excluded.abstract
+                   OR papers.comments IS NOT excluded.comments
+                   OR papers.journal_ref IS NOT excluded.journal_ref
+                   OR papers.doi IS NOT excluded.doi
+                   OR papers.primary_category IS NOT excluded.primary_category
+                   OR papers.subjects_json IS NOT excluded.subjects_json
+                   OR (excluded.published IS NOT NULL AND papers.published IS NOT excluded.published)
+                """);
+            _id = _command.Parameters.Add("$id", SqliteType.Text);
+            _version = _command.Parameters.Add("$version", SqliteType.Integer);
+            _title = _command.Parameters.Add("$title", SqliteType.Text);
+            _authors = _command.Parameters.Add("$authors", SqliteType.Text);
+            _abstract = _command.Parameters.Add("$abstract", SqliteType.Text);
+            _comments = _command.Parameters.Add("$comments", SqliteType.Text);
+            _journalRef = _command.Parameters.Add("$journalRef", SqliteType.Text);
+            _doi = _command.Parameters.Add("$doi", SqliteType.Text);
+            _primary = _command.Parameters.Add("$primary", SqliteType.Text);
+            _subjects = _command.Parameters.Add("$subjects", SqliteType.Text);
+            _published = _command.Parameters.Add("$published", SqliteType.Text);
+            _command.Parameters.AddWithValue("$now", stamp);
+            _command.Prepare();
+        }
+
+        public async Task ExecuteAsync(Paper paper, CancellationToken cancellationToken)
+        {
+            _id.Value = paper.Id;
+            _version.Value = paper.Version ?? 0;
+            _title.Value = paper.Title;
+            _authors.Value = AuthorsToJson(paper.Authors);
+            _abstract.Value = paper.Abstract;
+            _comments.Value = (object?)paper.Comments ?? DBNull.Value;
+            _journalRef.Value = (object?)paper.JournalRef ?? DBNull.Value;
+            _doi.Value = (object?)paper.Doi ?? DBNull.Value;
+            _primary.Value = paper.PrimaryCategory;
+            _subjects.Value = SubjectsToJson(paper.Subjects);
+            _published.Value = paper.Published is { } d ? FormatDate(d) : DBNull.Value;
+            await _command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public void Dispose() => _command.Dispose();
+    }
+}
