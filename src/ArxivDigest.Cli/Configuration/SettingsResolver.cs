@@ -589,13 +589,9 @@ public static class SettingsResolver
 
         foreach (var q in values)
         {
-            try
+            if (!QueryParser.TryParse(q, out _, out var error))
             {
-                PhraseQuery.Parse(q);
-            }
-            catch (ArgumentException e)
-            {
-                problems.Add(new ConfigProblem(where, e.Message.Split(" (Parameter", 2)[0]));
+                problems.Add(new ConfigProblem(where, error!.Message));
             }
         }
 

@@ -32,6 +32,9 @@ public sealed record DigestPaper(Paper Paper, string Matched, TranslatedText Tit
 {
     /// <summary>Optional one-sentence summary in the target language (<c>--tldr</c>); null when off or not available.</summary>
     public string? Tldr { get; init; }
+
+    /// <summary>The query phrases that hit, as words (for highlighting); empty for digests stored before.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Terms { get; init; } = [];
 }
 
 public sealed record DigestGroup(string Query, IReadOnlyList<DigestPaper> Papers);

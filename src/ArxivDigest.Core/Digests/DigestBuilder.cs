@@ -12,13 +12,76 @@ public sealed record DigestSpec
 
     public IReadOnlyList<string> Categories { get; init; } = ["cs"];
 
+    /// <summary>Queries in order; each is a group headed by its own text.</summary>
     public IReadOnlyList<string> Queries { get; init; } = ["reinforcement learning", "diffusion policy"];
+
+    /// <summary>Named groups after <see cref="Queries"/>, each with its own query, categories and exclusions.</summary>
+    public IReadOnlyList<QueryGroup> Groups { get; init; } = [];
+
+    /// <summary>An author watch list: a group "Authors", placed first, matching any of these names.</summary>
+    public IReadOnlyList<string> Authors { get; init; } = [];
+
+    /// <summary>Queries that exclude a paper from every group of the digest (e.g. <c>survey</c>).</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>
+    /// The digest's groups in order (authors first, then queries, then named groups), each compiled to one query
+    /// with its categories and exclusions folded in. Throws <see cref="QuerySyntaxException"/> for a bad query.
+    /// </summary>
+    public IReadOnlyList<(string Name, Query Query)> CompiledGroups()
+    {
+        var groups = new List<(string, Query)>();
+        var exclude = Exclude.Select(QueryParser.Parse).ToList();
+        if (Authors.Count > 0)
+        {
+            var names = Authors.Select(a => (QueryNode)new TermNode(QueryField.Author, TextNormalizer.Words(a))).ToList();
+            groups.Add(("Authors", Compose(names.Count == 1 ? names[0] : new OrNode(names), [], exclude)));
+        }
+
+        foreach (var q in Queries)
+        {
+            groups.Add((q.Trim(), Compose(QueryParser.Parse(q), [], exclude, q.Trim())));
+        }
+
+        foreach (var g in Groups)
+        {
+            groups.Add((g.Name, Compose(QueryParser.Parse(g.Query), g.Categories, [.. exclude, .. g.Exclude.Select(QueryParser.Parse)])));
+        }
+
+        return groups.DistinctBy(g => g.Item1, StringComparer.Ordinal).ToList();
+    }
+
+    private static Query Compose(QueryNode query, IReadOnlyList<string> categories, IReadOnlyList<QueryNode> exclude, string? text = null)
+    {
+        if (categories.Count == 0 && exclude.Count == 0)
+        {
+            return text is null ? Query.From(query) : Query.Parse(text);
+        }
+
+        var parts = new List<QueryNode> { query };
+        if (categories.Count > 0)
+        {
+            var cats = categories.Select(c => (QueryNode)new TermNode(QueryField.Category, []) { Value = c }).ToList();
+            parts.Add(cats.Count == 1 ? cats[0] : new OrNode(cats));
+        }
+
+        parts.AddRange(exclude.Select(e => (QueryNode)new NotNode(e)));
+        return Query.From(new AndNode(parts));
+    }
 
     public IReadOnlySet<AnnounceType> Include { get; init; } = new HashSet<AnnounceType> { AnnounceType.New };
 
     public string Language { get; init; } = "zh";
 
     public TimeZoneInfo DisplayZone { get; init; } = TimeZoneInfo.Utc;
+}
+
+/// <summary>A named group of a digest: its query, the categories it is limited to (empty: all), and its exclusions.</summary>
+public sealed record QueryGroup(string Name, string Query)
+{
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    public IReadOnlyList<string> Exclude { get; init; } = [];
 }
 
 /// <summary>Filter, group and translate papers into a <see cref="Digest"/>.</summary>
@@ -31,29 +94,25 @@ public static class DigestBuilder
     public static IReadOnlyList<(string Query, IReadOnlyList<(Paper Paper, MatchResult Match)> Papers)> Select(
         IEnumerable<Paper> papers, DigestSpec spec)
     {
-        var queries = spec.Queries.Select(PhraseQuery.Parse).DistinctBy(q => q.Text, StringComparer.Ordinal).ToList();
+        var compiled = spec.CompiledGroups();
+        var set = new QuerySet(compiled.Select(g => g.Query));
+        var matcher = set.CreateMatcher();
         var unique = papers
             .Where(p => spec.Include.Contains(p.AnnounceType))
             .GroupBy(p => p.Id, StringComparer.Ordinal)
             .Select(g => g.OrderBy(p => p.AnnounceType).First());
 
-        var groups = queries.ToDictionary(q => q.Text, _ => new List<(Paper, MatchResult)>());
+        var groups = compiled.Select(_ => new List<(Paper, MatchResult)>()).ToList();
         foreach (var paper in unique)
         {
-            var title = Tokens.Fold(paper.Title);
-            var abs = Tokens.Fold(paper.Abstract);
-            foreach (var q in queries)
+            if (matcher.FirstMatch(new PaperText(paper)) is { } hit)
             {
-                if (q.Match(title, abs) is { } m)
-                {
-                    groups[q.Text].Add((paper, m));
-                    break;
-                }
+                groups[hit.Index].Add((paper, hit.Result));
             }
         }
 
-        return queries
-            .Select(q => (q.Text, (IReadOnlyList<(Paper, MatchResult)>)groups[q.Text].OrderBy(x => x.Item1.Id, ArxivIdComparer.Instance).ToList()))
+        return compiled
+            .Select((g, i) => (g.Name, (IReadOnlyList<(Paper, MatchResult)>)groups[i].OrderBy(x => x.Item1.Id, ArxivIdComparer.Instance).ToList()))
             .ToList();
     }
 
@@ -89,13 +148,18 @@ public static class DigestBuilder
             Groups = selected
                 .Select(g => new DigestGroup(
                     g.Query,
-                    g.Papers.Select(p => new DigestPaper(p.Paper, p.Match.Query, Lookup(TitleKey(p.Paper)), Lookup(AbstractKey(p.Paper)))
+                    g.Papers.Select(p => new DigestPaper(p.Paper, Matched(p.Match), Lookup(TitleKey(p.Paper)), Lookup(AbstractKey(p.Paper)))
                     {
                         Tldr = tldrs.GetValueOrDefault(p.Paper.Id),
+                        Terms = p.Match.Terms,
                     }).ToList()))
                 .ToList(),
         };
     }
+
+    /// <summary>What matched: the phrases that hit (<c>diffusion policy</c>), or the query when only fields like cat: did.</summary>
+    public static string Matched(MatchResult m) =>
+        m.Terms.Count == 0 ? m.Query : string.Join(" | ", m.Terms.Select(t => string.Join(' ', t)));
 
     public static string TitleKey(Paper p) => $"{p.Id}/title";
 

@@ -5,14 +5,14 @@ using ArxivDigest.Papers;
 namespace ArxivDigest.Tests.Matching;
 
 /// <summary>Phrase queries (case, word boundaries, plural folding) and how DigestBuilder.Select groups papers.</summary>
-public sealed class PhraseQueryTests
+public sealed class QueryMatchingTests
 {
     private static Paper P(string title, string abs = "", string id = "2603.00001", AnnounceType type = AnnounceType.New) =>
         new() { Id = id, Title = title, Abstract = abs, AnnounceType = type };
 
-    private static MatchResult? Match(string query, string title, string abs = "") => PhraseQuery.Parse(query).Match(P(title, abs));
+    private static MatchResult? Match(string query, string title, string abs = "") => Query.Parse(query).Match(P(title, abs));
 
-    // ---- PhraseQuery ---------------------------------------------------------------------------------------------
+    // ---- phrases ---------------------------------------------------------------------------------------------
 
     [Fact]
     public void Diffusion_policy_matches_plural_Diffusion_Policies_in_a_title()
@@ -77,7 +77,7 @@ public sealed class PhraseQueryTests
     {
         var m = Match("diffusion policy", "Diffusion Policy Distillation", "A diffusion policy is distilled.");
 
-        Assert.Equal(new MatchResult("diffusion policy", MatchField.Title), m);
+        Assert.Equal(("diffusion policy", MatchField.Title), (m!.Query, m.Field));
     }
 
     [Fact]
@@ -85,14 +85,14 @@ public sealed class PhraseQueryTests
     {
         var m = Match("diffusion policy", "Fast Robot Control", "A diffusion policy is distilled.");
 
-        Assert.Equal(new MatchResult("diffusion policy", MatchField.Abstract), m);
+        Assert.Equal(("diffusion policy", MatchField.Abstract), (m!.Query, m.Field));
     }
 
     [Fact]
     public void A_quoted_query_matches_exactly_what_the_unquoted_one_does()
     {
-        var quoted = PhraseQuery.Parse("\"diffusion policy\"");
-        var plain = PhraseQuery.Parse("diffusion policy");
+        var quoted = Query.Parse("\"diffusion policy\"");
+        var plain = Query.Parse("diffusion policy");
         var papers = new[]
         {
             P("Diffusion Policies for Manipulation"),
@@ -110,9 +110,9 @@ public sealed class PhraseQueryTests
     [InlineData("  --- ")]
     [InlineData("")]
     [InlineData("\"\"")]
-    public void A_query_without_word_characters_throws_ArgumentException(string query)
+    public void A_query_without_word_characters_throws_QuerySyntaxException(string query)
     {
-        Assert.Throws<ArgumentException>(() => PhraseQuery.Parse(query));
+        Assert.Throws<QuerySyntaxException>(() => Query.Parse(query));
     }
 
     [Theory]
@@ -220,7 +220,7 @@ public sealed class PhraseQueryTests
 
         var hit = DigestBuilder.Select(papers, Spec("reinforcement learning")).Single().Papers.Single();
 
-        Assert.Equal(new MatchResult("reinforcement learning", MatchField.Abstract), hit.Match);
+        Assert.Equal(("reinforcement learning", MatchField.Abstract), (hit.Match!.Query, hit.Match.Field));
     }
 
     [Fact]

@@ -1,0 +1,178 @@
+using ArxivDigest.Papers;
+
+namespace ArxivDigest.Matching;
+
+/// <summary>A parsed query that matches papers one at a time (the reference semantics; <see cref="QuerySet"/> is the fast path).</summary>
+public sealed class Query : IPaperFilter
+{
+    private Query(string text, QueryNode root)
+    {
+        Text = text;
+        Root = root;
+    }
+
+    /// <summary>The query as the user wrote it (trimmed).</summary>
+    public string Text { get; }
+
+    public QueryNode Root { get; }
+
+    /// <exception cref="QuerySyntaxException">The query does not parse.</exception>
+    public static Query Parse(string text) => new(text.Trim(), QueryParser.Parse(text));
+
+    public static Query From(QueryNode root) => new(root.ToString(), root);
+
+    public MatchResult? Match(Paper paper) => Match(new PaperText(paper));
+
+    public MatchResult? Match(PaperText paper)
+    {
+        var hits = new List<(TermNode Term, MatchField Field)>();
+        return Evaluate(Root, paper, hits) ? Result(Text, hits) : null;
+    }
+
+    internal static MatchResult Result(string text, List<(TermNode Term, MatchField Field)> hits)
+    {
+        var field = hits.Count == 0 ? MatchField.Title : hits.Min(h => h.Field);
+        return new MatchResult(text, field)
+        {
+            Terms = hits.Where(h => h.Term.Value is null).Select(h => h.Term.Words).Distinct().ToList(),
+        };
+    }
+
+    /// <summary>Evaluates a tree; positive hits are added to <paramref name="hits"/> (hits under NOT are not).</summary>
+    internal static bool Evaluate(QueryNode node, PaperText paper, List<(TermNode, MatchField)>? hits)
+    {
+        switch (node)
+        {
+            case TermNode t:
+                var field = Find(t, paper);
+                if (field is { } f)
+                {
+                    hits?.Add((t, f));
+                    return true;
+                }
+
+                return false;
+            case NotNode n:
+                return !Evaluate(n.Child, paper, null);
+            case AndNode a:
+                var mark = hits?.Count ?? 0;
+                foreach (var c in a.Children)
+                {
+                    if (!Evaluate(c, paper, hits))
+                    {
+                        hits?.RemoveRange(mark, hits.Count - mark);
+                        return false;
+                    }
+                }
+
+                return true;
+            case OrNode o:
+                var any = false;
+                foreach (var c in o.Children)
+                {
+                    // Every matching branch contributes its terms (for highlighting), so no short cut.
+                    any |= Evaluate(c, paper, hits);
+                }
+
+                return any;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(node));
+        }
+    }
+
+    /// <summary>The first field where the term occurs, or null.</summary>
+    public static MatchField? Find(TermNode t, PaperText paper)
+    {
+        switch (t.Field)
+        {
+            case QueryField.Any:
+                return Contains(t, paper.Title) ? MatchField.Title : Contains(t, paper.Abstract) ? MatchField.Abstract : null;
+            case QueryField.Title:
+                return Contains(t, paper.Title) ? MatchField.Title : null;
+            case QueryField.Abstract:
+                return Contains(t, paper.Abstract) ? MatchField.Abstract : null;
+            case QueryField.Comments:
+                return Contains(t, paper.Comments) ? MatchField.Comments : null;
+            case QueryField.Author:
+                return paper.Authors.Any(a => Contains(t, a)) ? MatchField.Author : null;
+            case QueryField.Category:
+                return paper.Categories.Any(c => CategoryMatches(t, c)) ? MatchField.Category : null;
+            case QueryField.Id:
+                var id = paper.Id;
+                return (t.Prefix ? id.StartsWith(t.Value!, StringComparison.Ordinal) : id == t.Value) ? MatchField.Id : null;
+            default:
+                return null;
+        }
+    }
+
+    internal static bool CategoryMatches(TermNode t, string code)
+    {
+        var value = t.Value!.ToLowerInvariant();
+        return t.Prefix
+            ? code.StartsWith(value, StringComparison.Ordinal)
+            : code == value || (code.Length > value.Length && code[value.Length] == '.' && code.StartsWith(value, StringComparison.Ordinal));
+    }
+
+    /// <summary>The words the term compares with paper words: exact as written, otherwise folded (the prefix word lower-cased only).</summary>
+    internal static string[] Pattern(TermNode t)
+    {
+        var words = new string[t.Words.Count];
+        for (var i = 0; i < words.Length; i++)
+        {
+            var w = t.Words[i];
+            words[i] = t.Exact ? w
+                : t.Field == QueryField.Author || (t.Prefix && i == words.Length - 1) ? w.ToLowerInvariant()
+                : Tokens.FoldWord(w.ToLowerInvariant());
+        }
+
+        return words;
+    }
+
+    private static bool Contains(TermNode t, FieldWords field)
+    {
+        var pattern = Pattern(t);
+        var exact = t.Exact;
+        var author = t.Field == QueryField.Author;
+        var haystack = exact ? field.Exact : author ? field.Lower : field.Folded;
+        return IndexOf(pattern, t.Prefix, haystack, exact || author ? haystack : field.Lower, 0) >= 0;
+    }
+
+    /// <summary>
+    /// The first position at or after <paramref name="from"/> where <paramref name="pattern"/> occurs in
+    /// <paramref name="words"/> (the last pattern word as a prefix of the <paramref name="prefixWords"/> word when
+    /// <paramref name="prefix"/>), or -1.
+    /// </summary>
+    internal static int IndexOf(string[] pattern, bool prefix, string[] words, string[] prefixWords, int from)
+    {
+        for (var i = from; i + pattern.Length <= words.Length; i++)
+        {
+            if (MatchesAt(pattern, prefix, words, prefixWords, i))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    internal static bool MatchesAt(string[] pattern, bool prefix, string[] words, string[] prefixWords, int i)
+    {
+        if (i + pattern.Length > words.Length)
+        {
+            return false;
+        }
+
+        var last = pattern.Length - 1;
+        for (var j = 0; j < last; j++)
+        {
+            if (!string.Equals(words[i + j], pattern[j], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return prefix
+            ? prefixWords[i + last].StartsWith(pattern[last], StringComparison.Ordinal)
+            : string.Equals(words[i + last], pattern[last], StringComparison.Ordinal);
+    }
+}

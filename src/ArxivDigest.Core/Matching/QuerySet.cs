@@ -1,0 +1,377 @@
+namespace ArxivDigest.Matching;
+
+/// <summary>
+/// Many queries compiled into one matcher, so the cost per paper barely grows with the number of queries: the terms
+/// of all queries are deduplicated and indexed by their first word (a hash look-up per paper word, then a check of
+/// the few phrases that start with it); only the queries that contain a term that hit (or that can match without
+/// any hit, like <c>NOT survey</c>) are evaluated, over the hit flags, without looking at the text again.
+/// Results equal <see cref="Query.Match(PaperText)"/> for every query (a property test checks it).
+/// </summary>
+public sealed class QuerySet
+{
+    private readonly Query[] _queries;
+    private readonly TermNode[] _terms;
+    private readonly string[][] _patterns;
+    private readonly Node[] _compiled;
+    private readonly int[][] _queriesOfTerm;
+    private readonly int[] _alwaysEvaluate;
+
+    private readonly Dictionary<string, int[]> _byFoldedWord;
+    private readonly Dictionary<string, int[]> _byExactWord;
+    private readonly Dictionary<string, int[]> _byAuthorWord;
+    private readonly int[] _prefixTextTerms;
+    private readonly int[] _prefixAuthorTerms;
+    private readonly int[] _categoryTerms;
+    private readonly int[] _idTerms;
+    private readonly bool _needComments;
+    private readonly bool _needAuthors;
+
+    public QuerySet(IEnumerable<Query> queries)
+    {
+        _queries = [.. queries];
+        var termIds = new Dictionary<TermNode, int>();
+        var terms = new List<TermNode>();
+        var queriesOfTerm = new List<List<int>>();
+        _compiled = new Node[_queries.Length];
+        for (var q = 0; q < _queries.Length; q++)
+        {
+            _compiled[q] = Compile(_queries[q].Root, q);
+        }
+
+        _terms = [.. terms];
+        _patterns = [.. _terms.Select(Query.Pattern)];
+        _queriesOfTerm = [.. queriesOfTerm.Select(l => l.Distinct().ToArray())];
+        _alwaysEvaluate = [.. Enumerable.Range(0, _queries.Length).Where(q => _compiled[q].Eval(NoHits))];
+
+        var folded = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var exact = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var author = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var prefixText = new List<int>();
+        var prefixAuthor = new List<int>();
+        var categories = new List<int>();
+        var ids = new List<int>();
+        for (var t = 0; t < _terms.Length; t++)
+        {
+            var term = _terms[t];
+            var firstIsPrefix = term.Prefix && term.Words.Count == 1;
+            switch (term.Field)
+            {
+                case QueryField.Category:
+                    categories.Add(t);
+                    break;
+                case QueryField.Id:
+                    ids.Add(t);
+                    break;
+                case QueryField.Author:
+                    _needAuthors = true;
+                    if (firstIsPrefix)
+                    {
+                        prefixAuthor.Add(t);
+                    }
+                    else
+                    {
+                        Add(term.Exact ? exact : author, _patterns[t][0], t);
+                    }
+
+                    break;
+                default:
+                    _needComments |= term.Field == QueryField.Comments;
+                    if (firstIsPrefix)
+                    {
+                        prefixText.Add(t);
+                    }
+                    else
+                    {
+                        Add(term.Exact ? exact : folded, _patterns[t][0], t);
+                    }
+
+                    break;
+            }
+        }
+
+        _byFoldedWord = Freeze(folded);
+        _byExactWord = Freeze(exact);
+        _byAuthorWord = Freeze(author);
+        _prefixTextTerms = [.. prefixText];
+        _prefixAuthorTerms = [.. prefixAuthor];
+        _categoryTerms = [.. categories];
+        _idTerms = [.. ids];
+        return;
+
+        Node Compile(QueryNode node, int query)
+        {
+            switch (node)
+            {
+                case TermNode t:
+                    if (!termIds.TryGetValue(t, out var id))
+                    {
+                        id = terms.Count;
+                        termIds[t] = id;
+                        terms.Add(t);
+                        queriesOfTerm.Add([]);
+                    }
+
+                    queriesOfTerm[id].Add(query);
+                    return new Node(NodeKind.Term, id, []);
+                case NotNode n:
+                    return new Node(NodeKind.Not, -1, [Compile(n.Child, query)]);
+                case AndNode a:
+                    return new Node(NodeKind.And, -1, [.. a.Children.Select(c => Compile(c, query))]);
+                case OrNode o:
+                    return new Node(NodeKind.Or, -1, [.. o.Children.Select(c => Compile(c, query))]);
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(node));
+            }
+        }
+
+        static void Add(Dictionary<string, List<int>> index, string word, int term)
+        {
+            if (!index.TryGetValue(word, out var list))
+            {
+                index[word] = list = [];
+            }
+
+            list.Add(term);
+        }
+
+        static Dictionary<string, int[]> Freeze(Dictionary<string, List<int>> index) =>
+            index.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<Query> Queries => _queries;
+
+    /// <summary>Distinct terms over all queries.</summary>
+    public int TermCount => _terms.Length;
+
+    /// <summary>A matcher with its own scratch state: one per thread.</summary>
+    public Matcher CreateMatcher() => new(this);
+
+    private static bool NoHits(int term) => false;
+
+    private enum NodeKind
+    {
+        Term,
+        Not,
+        And,
+        Or,
+    }
+
+    private sealed record Node(NodeKind Kind, int Term, Node[] Children)
+    {
+        public bool Eval(Func<int, bool> hit) => Kind switch
+        {
+            NodeKind.Term => hit(Term),
+            NodeKind.Not => !Children[0].Eval(hit),
+            NodeKind.And => Children.All(c => c.Eval(hit)),
+            _ => Children.Any(c => c.Eval(hit)),
+        };
+    }
+
+    /// <summary>Matches papers against every query of the set; not thread-safe (use one per thread).</summary>
+    public sealed class Matcher
+    {
+        private readonly QuerySet _set;
+        private readonly int[] _termStamp;
+        private readonly int[] _queryStamp;
+        private readonly List<int> _hitTerms = [];
+        private readonly List<int> _candidates = [];
+        private readonly Func<int, bool> _isHit;
+        private int _generation;
+
+        internal Matcher(QuerySet set)
+        {
+            _set = set;
+            _termStamp = new int[set._terms.Length];
+            _queryStamp = new int[set._queries.Length];
+            _isHit = t => _termStamp[t] == _generation;
+        }
+
+        /// <summary>The indexes (ascending) of the queries that match the paper.</summary>
+        public List<int> MatchingQueries(PaperText paper)
+        {
+            if (++_generation == int.MaxValue)
+            {
+                Array.Clear(_termStamp);
+                Array.Clear(_queryStamp);
+                _generation = 1;
+            }
+
+            _hitTerms.Clear();
+            ScanText(paper.Title, QueryField.Title);
+            ScanText(paper.Abstract, QueryField.Abstract);
+            if (_set._needComments && paper.Paper.Comments is not null)
+            {
+                ScanText(paper.Comments, QueryField.Comments);
+            }
+
+            if (_set._needAuthors)
+            {
+                foreach (var a in paper.Authors)
+                {
+                    ScanAuthor(a);
+                }
+            }
+
+            foreach (var t in _set._categoryTerms)
+            {
+                if (_termStamp[t] != _generation && paper.Categories.Any(c => Query.CategoryMatches(_set._terms[t], c)))
+                {
+                    Hit(t);
+                }
+            }
+
+            foreach (var t in _set._idTerms)
+            {
+                if (_termStamp[t] != _generation && Query.Find(_set._terms[t], paper) is not null)
+                {
+                    Hit(t);
+                }
+            }
+
+            _candidates.Clear();
+            foreach (var q in _set._alwaysEvaluate)
+            {
+                Candidate(q);
+            }
+
+            foreach (var t in _hitTerms)
+            {
+                foreach (var q in _set._queriesOfTerm[t])
+                {
+                    Candidate(q);
+                }
+            }
+
+            var result = new List<int>();
+            foreach (var q in _candidates)
+            {
+                if (_set._compiled[q].Eval(_isHit))
+                {
+                    result.Add(q);
+                }
+            }
+
+            result.Sort();
+            return result;
+        }
+
+        /// <summary>The first matching query (in set order) with its <see cref="MatchResult"/>, or null.</summary>
+        public (int Index, MatchResult Result)? FirstMatch(PaperText paper)
+        {
+            var matching = MatchingQueries(paper);
+            return matching.Count == 0 ? null : (matching[0], _set._queries[matching[0]].Match(paper)!);
+        }
+
+        private void Candidate(int q)
+        {
+            if (_queryStamp[q] != _generation)
+            {
+                _queryStamp[q] = _generation;
+                _candidates.Add(q);
+            }
+        }
+
+        private void Hit(int t)
+        {
+            if (_termStamp[t] != _generation)
+            {
+                _termStamp[t] = _generation;
+                _hitTerms.Add(t);
+            }
+        }
+
+        private static bool Covers(QueryField scope, QueryField field) =>
+            scope == field || (scope == QueryField.Any && field is QueryField.Title or QueryField.Abstract);
+
+        private void ScanText(FieldWords words, QueryField field)
+        {
+            var folded = words.Folded;
+            var lower = words.Lower;
+            var exact = words.Exact;
+            var useExact = _set._byExactWord.Count > 0;
+            var prefixTerms = _set._prefixTextTerms;
+            for (var i = 0; i < folded.Length; i++)
+            {
+                if (_set._byFoldedWord.TryGetValue(folded[i], out var terms))
+                {
+                    foreach (var t in terms)
+                    {
+                        var term = _set._terms[t];
+                        if (_termStamp[t] != _generation && Covers(term.Field, field)
+                            && Query.MatchesAt(_set._patterns[t], term.Prefix, folded, lower, i))
+                        {
+                            Hit(t);
+                        }
+                    }
+                }
+
+                if (useExact && _set._byExactWord.TryGetValue(exact[i], out var exactTerms))
+                {
+                    foreach (var t in exactTerms)
+                    {
+                        var term = _set._terms[t];
+                        if (_termStamp[t] != _generation && term.Field != QueryField.Author && Covers(term.Field, field)
+                            && Query.MatchesAt(_set._patterns[t], term.Prefix, exact, exact, i))
+                        {
+                            Hit(t);
+                        }
+                    }
+                }
+
+                foreach (var t in prefixTerms)
+                {
+                    var term = _set._terms[t];
+                    if (_termStamp[t] != _generation && Covers(term.Field, field))
+                    {
+                        var candidate = term.Exact ? exact[i] : lower[i];
+                        if (candidate.StartsWith(_set._patterns[t][0], StringComparison.Ordinal))
+                        {
+                            Hit(t);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void ScanAuthor(FieldWords words)
+        {
+            var lower = words.Lower;
+            var exact = words.Exact;
+            for (var i = 0; i < lower.Length; i++)
+            {
+                if (_set._byAuthorWord.TryGetValue(lower[i], out var terms))
+                {
+                    foreach (var t in terms)
+                    {
+                        if (_termStamp[t] != _generation && Query.MatchesAt(_set._patterns[t], _set._terms[t].Prefix, lower, lower, i))
+                        {
+                            Hit(t);
+                        }
+                    }
+                }
+
+                if (_set._byExactWord.TryGetValue(exact[i], out var exactTerms))
+                {
+                    foreach (var t in exactTerms)
+                    {
+                        var term = _set._terms[t];
+                        if (_termStamp[t] != _generation && term.Field == QueryField.Author
+                            && Query.MatchesAt(_set._patterns[t], term.Prefix, exact, exact, i))
+                        {
+                            Hit(t);
+                        }
+                    }
+                }
+
+                foreach (var t in _set._prefixAuthorTerms)
+                {
+                    var term = _set._terms[t];
+                    if (_termStamp[t] != _generation && (term.Exact ? exact[i] : lower[i]).StartsWith(_set._patterns[t][0], StringComparison.Ordinal))
+                    {
+                        Hit(t);
+                    }
+                }
+            }
+        }
+    }
+}
