@@ -19,8 +19,10 @@ public static class DefaultConfig
         # arXiv categories or whole archives to follow: "cs", "cs.AI", "hep-ph", "math.CO" ...
         categories = ["cs"]
 
-        # Keyword phrases, in order. A paper is listed under the FIRST query it matches (title or abstract,
-        # case-insensitive, whole words, plurals folded: "diffusion policy" matches "diffusion policies").
+        # Queries, in order. A paper is listed under the FIRST query it matches. Adjacent words are a phrase
+        # (title or abstract, case-insensitive, whole words, plurals folded: "diffusion policy" matches
+        # "Diffusion Policies", "diffusion-policy", "\emph{diffusion} policy"). Also: AND, OR, NOT, -word,
+        # parentheses, "quoted phrases", fields ti: abs: au: co: cat: id:, wildcard diffus*, exact =GAN.
         queries = ["reinforcement learning", "diffusion policy"]
 
         # Which entries of the announcement to keep: "new" (new submissions), "cross" (cross-lists), "replace".
@@ -78,5 +80,13 @@ public static class DefaultConfig
         # name = "robotics"
         # categories = ["cs.RO"]
         # queries = ["diffusion policy", "sim-to-real"]
+        # authors = ["Sergey Levine", "Chelsea Finn"]   # an author watch list: group "Authors", listed first
+        # exclude = ["survey", "ti:review"]             # dropped from every group of this digest
+        #
+        # A named group with its own query, categories and exclusions (after the queries above):
+        # [[digest.group]]
+        # name = "RL"
+        # query = "reinforcement learning OR RLHF -survey"
+        # categories = ["cs.LG", "cs.AI"]
         """;
 }
