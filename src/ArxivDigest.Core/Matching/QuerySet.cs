@@ -24,6 +24,8 @@ public sealed class QuerySet
     private readonly int[] _categoryTerms;
     private readonly int[] _idTerms;
     private readonly bool _needComments;
+    private readonly bool _needTitle;
+    private readonly bool _needAbstract;
     private readonly bool _needAuthors;
 
     public QuerySet(IEnumerable<Query> queries)
@@ -76,6 +78,8 @@ public sealed class QuerySet
                     break;
                 default:
                     _needComments |= term.Field == QueryField.Comments;
+                    _needTitle |= term.Field is QueryField.Any or QueryField.Title;
+                    _needAbstract |= term.Field is QueryField.Any or QueryField.Abstract;
                     if (firstIsPrefix)
                     {
                         prefixText.Add(t);
@@ -197,8 +201,15 @@ public sealed class QuerySet
             }
 
             _hitTerms.Clear();
-            ScanText(paper.Title, QueryField.Title);
-            ScanText(paper.Abstract, QueryField.Abstract);
+            if (_set._needTitle)
+            {
+                ScanText(paper.Title, QueryField.Title);
+            }
+
+            if (_set._needAbstract)
+            {
+                ScanText(paper.Abstract, QueryField.Abstract);
+            }
             if (_set._needComments && paper.Paper.Comments is not null)
             {
                 ScanText(paper.Comments, QueryField.Comments);
