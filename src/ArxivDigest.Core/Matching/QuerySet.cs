@@ -7,7 +7,7 @@ namespace ArxivDigest.Matching;
 /// any hit, like <c>NOT survey</c>) are evaluated, over the hit flags, without looking at the text again.
 /// Results equal <see cref="Query.Match(PaperText)"/> for every query (a property test checks it).
 /// </summary>
-public sealed class QuerySet
+public sealed partial class QuerySet
 {
     private readonly Query[] _queries;
     private readonly TermNode[] _terms;
@@ -100,6 +100,7 @@ public sealed class QuerySet
         _prefixAuthorTerms = [.. prefixAuthor];
         _categoryTerms = [.. categories];
         _idTerms = [.. ids];
+        (_vocabulary, _byFirstId) = BuildVocabulary();
         return;
 
         Node Compile(QueryNode node, int query)
@@ -172,7 +173,7 @@ public sealed class QuerySet
     }
 
     /// <summary>Matches papers against every query of the set; not thread-safe (use one per thread).</summary>
-    public sealed class Matcher
+    public sealed partial class Matcher
     {
         private readonly QuerySet _set;
         private readonly int[] _termStamp;
@@ -203,16 +204,16 @@ public sealed class QuerySet
             _hitTerms.Clear();
             if (_set._needTitle)
             {
-                ScanText(paper.Title, QueryField.Title);
+                ScanText(paper.Paper.Title, QueryField.Title);
             }
 
             if (_set._needAbstract)
             {
-                ScanText(paper.Abstract, QueryField.Abstract);
+                ScanText(paper.Paper.Abstract, QueryField.Abstract);
             }
             if (_set._needComments && paper.Paper.Comments is not null)
             {
-                ScanText(paper.Comments, QueryField.Comments);
+                ScanText(paper.Paper.Comments, QueryField.Comments);
             }
 
             if (_set._needAuthors)
@@ -293,56 +294,6 @@ public sealed class QuerySet
 
         private static bool Covers(QueryField scope, QueryField field) =>
             scope == field || (scope == QueryField.Any && field is QueryField.Title or QueryField.Abstract);
-
-        private void ScanText(FieldWords words, QueryField field)
-        {
-            var folded = words.Folded;
-            var lower = words.Lower;
-            var exact = words.Exact;
-            var useExact = _set._byExactWord.Count > 0;
-            var prefixTerms = _set._prefixTextTerms;
-            for (var i = 0; i < folded.Length; i++)
-            {
-                if (_set._byFoldedWord.TryGetValue(folded[i], out var terms))
-                {
-                    foreach (var t in terms)
-                    {
-                        var term = _set._terms[t];
-                        if (_termStamp[t] != _generation && Covers(term.Field, field)
-                            && Query.MatchesAt(_set._patterns[t], term.Prefix, folded, lower, i))
-                        {
-                            Hit(t);
-                        }
-                    }
-                }
-
-                if (useExact && _set._byExactWord.TryGetValue(exact[i], out var exactTerms))
-                {
-                    foreach (var t in exactTerms)
-                    {
-                        var term = _set._terms[t];
-                        if (_termStamp[t] != _generation && term.Field != QueryField.Author && Covers(term.Field, field)
-                            && Query.MatchesAt(_set._patterns[t], term.Prefix, exact, exact, i))
-                        {
-                            Hit(t);
-                        }
-                    }
-                }
-
-                foreach (var t in prefixTerms)
-                {
-                    var term = _set._terms[t];
-                    if (_termStamp[t] != _generation && Covers(term.Field, field))
-                    {
-                        var candidate = term.Exact ? exact[i] : lower[i];
-                        if (candidate.StartsWith(_set._patterns[t][0], StringComparison.Ordinal))
-                        {
-                            Hit(t);
-                        }
-                    }
-                }
-            }
-        }
 
         private void ScanAuthor(FieldWords words)
         {

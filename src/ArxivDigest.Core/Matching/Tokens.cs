@@ -65,4 +65,46 @@ public static class Tokens
 
         return w.Length >= 4 && w[^1] == 'y' ? w[..^1] + "i" : w;
     }
+
+    /// <summary>
+    /// <see cref="FoldWord(string)"/> without allocating: folds the lower-case <paramref name="word"/> into
+    /// <paramref name="destination"/> (at least as long) and returns the folded length. Always equal to the string form.
+    /// </summary>
+    public static int FoldWord(ReadOnlySpan<char> word, Span<char> destination)
+    {
+        word.CopyTo(destination);
+        var n = word.Length;
+        if (n <= 3 || !char.IsAsciiLetterLower(word[^1]))
+        {
+            return n;
+        }
+
+        var w = destination[..n];
+        if (n > 4 && w.EndsWith("ies"))
+        {
+            destination[n - 3] = 'i';
+            return n - 2;
+        }
+
+        if (w.EndsWith("sses") || w.EndsWith("xes") || w.EndsWith("ches") || w.EndsWith("shes") || w.EndsWith("zzes"))
+        {
+            n -= 2;
+        }
+        else if (w[^1] == 's' && !w.EndsWith("ss") && !w.EndsWith("us") && !w.EndsWith("is"))
+        {
+            n -= 1;
+        }
+
+        if (n >= 4 && destination[n - 1] == 'e')
+        {
+            return n - 1;
+        }
+
+        if (n >= 4 && destination[n - 1] == 'y')
+        {
+            destination[n - 1] = 'i';
+        }
+
+        return n;
+    }
 }
