@@ -107,7 +107,10 @@ public static class CliApp
             context.Out.WriteLine($"  translators {string.Join(" -> ", settings.Translators)}{(settings.Tldr ? "; tldr on" : "")}");
             foreach (var spec in settings.Digests)
             {
-                context.Out.WriteLine($"  digest {spec.Name}: categories {string.Join(", ", spec.Categories)}; queries {string.Join(" | ", spec.Queries)}");
+                var extra = (spec.Authors.Count > 0 ? $"; authors {string.Join(", ", spec.Authors)}" : "")
+                    + string.Concat(spec.Groups.Select(g => $"; group {g.Name}: {g.Query}"))
+                    + (spec.Exclude.Count > 0 ? $"; exclude {string.Join(" | ", spec.Exclude)}" : "");
+                context.Out.WriteLine($"  digest {spec.Name}: categories {string.Join(", ", spec.Categories)}; queries {string.Join(" | ", spec.Queries)}{extra}");
             }
 
             return Task.FromResult(ExitCodes.Success);

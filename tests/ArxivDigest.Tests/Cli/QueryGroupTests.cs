@@ -113,6 +113,20 @@ public sealed class QueryGroupTests : IDisposable
     }
 
     [Fact]
+    public async Task Config_check_lists_the_groups_authors_and_exclusions_of_each_digest()
+    {
+        var config = Path.Combine(cli.Dir, "config.toml");
+        await File.WriteAllTextAsync(config, Toml);
+
+        var result = await cli.RunAsync("config", "check", "--config", config);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains(
+            "digest hep: categories hep-th; queries black hole; authors Bob Holdom, Friedrich Hubner; group Gravity in gr-qc: gravit* OR cosmolog*; exclude warp drive",
+            result.Stdout);
+    }
+
+    [Fact]
     public async Task A_group_table_before_any_digest_is_a_config_error()
     {
         var config = Path.Combine(cli.Dir, "config.toml");
