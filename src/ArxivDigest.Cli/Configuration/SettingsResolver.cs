@@ -359,7 +359,8 @@ public static class SettingsResolver
 
         var digests = new List<DigestSpec>();
         var cliOverridesDigests = cli.Categories.Count > 0 || cli.Queries.Count > 0 || Env(env, "CATEGORY") is not null || Env(env, "QUERY") is not null;
-        if (file is not null && file.Digests.Count > 0 && !cliOverridesDigests)
+        // The file's digests are always checked, so a problem in one is reported even when options replace them.
+        if (file is not null && file.Digests.Count > 0)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var d in file.Digests)
@@ -390,8 +391,10 @@ public static class SettingsResolver
                 });
             }
         }
-        else
+
+        if (digests.Count == 0 || cliOverridesDigests)
         {
+            digests.Clear();
             digests.Add(baseSpec);
         }
 
