@@ -41,10 +41,12 @@ public static partial class PostgresConnectionString
         }
         catch (StoreException)
         {
-            var text = UrlPassword().Replace(db, "$1***@");
-            return KeywordPassword().Replace(text, "$1***");
+            return RedactText(db);
         }
     }
+
+    /// <summary>The string as given, with a URL's or keyword string's password replaced by ***.</summary>
+    private static string RedactText(string db) => KeywordPassword().Replace(UrlPassword().Replace(db, "$1***@"), "$1***");
 
     private static NpgsqlConnectionStringBuilder FromKeywords(string db)
     {
@@ -54,7 +56,7 @@ public static partial class PostgresConnectionString
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
         {
-            throw new StoreException(Redact(db), $"invalid PostgreSQL connection string: {Scrub(ex.Message, db)}", ex);
+            throw new StoreException(RedactText(db), $"invalid PostgreSQL connection string: {Scrub(ex.Message, db)}", ex);
         }
     }
 
@@ -62,7 +64,7 @@ public static partial class PostgresConnectionString
     {
         if (!Uri.TryCreate(db, UriKind.Absolute, out var uri) || uri.Scheme is not ("postgres" or "postgresql") || string.IsNullOrEmpty(uri.Host))
         {
-            throw new StoreException(Redact(db), "invalid PostgreSQL URL; expected postgres://user:password@host:port/database");
+            throw new StoreException(RedactText(db), "invalid PostgreSQL URL; expected postgres://user:password@host:port/database");
         }
 
         var builder = new NpgsqlConnectionStringBuilder { Host = uri.DnsSafeHost };
@@ -115,7 +117,7 @@ public static partial class PostgresConnectionString
     [GeneratedRegex(@"(^|;)\s*(host|server)\s*=", RegexOptions.IgnoreCase)]
     private static partial Regex KeywordHost();
 
-    [GeneratedRegex(@"^([a-z]+://[^:/@]*:)[^@]*@", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^([a-z]+://[^:/@]*:).*@", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex UrlPassword();
 
     [GeneratedRegex(@"((?:^|;)\s*(?:password|pwd)\s*=)[^;]*", RegexOptions.IgnoreCase)]
