@@ -175,6 +175,13 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
                 papers.AddRange(await store.GetAnnouncedPapersAsync(category, listingDate, cancellationToken));
             }
 
+            await using var claim = await RunClaim.TryAcquireAsync(store, spec.Name, listingDate, claimOwner, time, cancellationToken);
+            if (claim is null)
+            {
+                reporter.Result(RunClaim.SkippedMessage(spec.Name, listingDate));
+                continue;
+            }
+
             partial |= await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken) == "partial";
         }
 

@@ -134,6 +134,41 @@ public sealed class SharedDatabaseTests : IAsyncLifetime
         Assert.Equal(1, deliveries);
     }
 
+    [Fact]
+    public async Task A_live_claim_of_another_instance_makes_run_and_digest_skip_and_a_lapsed_claim_does_not()
+    {
+        release.TrySetResult(); // deliveries are not held here
+        var fetch = await cli.RunAsync("fetch", "--db", cli.Db, "--config", Config());
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+        await using (var store = await SqliteStore.OpenAsync(cli.Db, CancellationToken.None))
+        {
+            Assert.True(await store.TryClaimRunAsync("default", Listing, "other-host/42", DateTimeOffset.UtcNow, TimeSpan.FromHours(1), CancellationToken.None));
+        }
+
+        var run = await Run(cli.Db);
+        var digest = await cli.RunAsync("digest", "--date", "2024-08-09", "--db", cli.Db, "--out", cli.Out, "--config", Config());
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.True(digest.ExitCode == 0, digest.Stderr);
+        Assert.Contains(RunClaim.SkippedMessage("default", Listing), run.Stdout);
+        Assert.Contains(RunClaim.SkippedMessage("default", Listing), digest.Stdout);
+        Assert.False(File.Exists(Path.Combine(cli.Out, "default", "2024-08-09.txt")));
+        Assert.Equal(0, deliveries);
+
+        // The other instance died two hours ago holding a one-hour claim: the next run goes ahead.
+        await using (var store = await SqliteStore.OpenAsync(cli.Db, CancellationToken.None))
+        {
+            await store.ReleaseRunClaimAsync("default", Listing, "other-host/42", CancellationToken.None);
+            Assert.True(await store.TryClaimRunAsync("default", Listing, "dead-host/7", DateTimeOffset.UtcNow.AddHours(-2), TimeSpan.FromHours(1), CancellationToken.None));
+        }
+
+        var after = await Run(cli.Db);
+        Assert.True(after.ExitCode == 0, after.Stderr);
+        Assert.Contains("default: delivered to team", after.Stdout);
+        Assert.True(File.Exists(Path.Combine(cli.Out, "default", "2024-08-09.txt")));
+        Assert.Equal(1, deliveries);
+    }
+
     [PostgresFact]
     public async Task Two_runs_started_together_on_one_PostgreSQL_database_deliver_once_and_the_other_says_it_skipped()
     {
