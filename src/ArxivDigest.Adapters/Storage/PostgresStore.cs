@@ -36,7 +36,9 @@ public sealed partial class PostgresStore : IDigestStore
             builder.ApplicationName = "arxiv-digest";
         }
 
-        var store = new PostgresStore(NpgsqlDataSource.Create(builder), PostgresConnectionString.Display(builder), builder.Password);
+        // The slim builder is trimming/NativeAOT-safe; arrays are the one extra the store uses (membership lists).
+        var dataSource = new NpgsqlSlimDataSourceBuilder(builder.ConnectionString).EnableArrays().Build();
+        var store = new PostgresStore(dataSource, PostgresConnectionString.Display(builder), builder.Password);
         try
         {
             await store.MigrateCoreAsync("cannot open database", ct).ConfigureAwait(false);
