@@ -103,7 +103,7 @@ public static class CliApp
         {
             var settings = SettingsResolver.Resolve(common.Read(r), context.Environment);
             context.Out.WriteLine($"ok: {settings.ConfigPath ?? "(no config file; defaults, environment and options)"}");
-            context.Out.WriteLine($"  database {settings.Db}; output {settings.Out}; formats {string.Join(",", settings.Renderers.Select(x => x.Format))}");
+            context.Out.WriteLine($"  database {StoreFactory.Display(settings.Db)}; output {settings.Out}; formats {string.Join(",", settings.Renderers.Select(x => x.Format))}");
             context.Out.WriteLine($"  translators {string.Join(" -> ", settings.Translators)}{(settings.Tldr ? "; tldr on" : "")}");
             foreach (var spec in settings.Digests)
             {
@@ -159,7 +159,7 @@ public static class CliApp
             http.DefaultRequestHeaders.UserAgent.ParseAdd(politeness.UserAgent);
         }
 
-        await using var store = await SqliteStore.OpenAsync(settings.Db, CancellationToken.None);
+        await using var store = await StoreFactory.OpenAsync(settings.Db, CancellationToken.None);
         var reporter = new Reporter(context.Out, context.Error, context.Interactive, context.Time);
         using var translationHttp = context.HttpHandler is { } h ? new HttpClient(h, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : TranslatorFactory.CreateHttpClient(settings);
         var translator = TranslatorFactory.Create(settings, context.Environment, translationHttp, store, context.Time, settings.Digests[0].Language);

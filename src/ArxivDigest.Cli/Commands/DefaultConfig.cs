@@ -12,6 +12,7 @@ public static class DefaultConfig
 
         # SQLite database (embedded, nothing to install). Default: ~/.local/share/arxiv-digest/arxiv-digest.db
         # db = "~/.local/share/arxiv-digest/arxiv-digest.db"
+        # Or a PostgreSQL server that several instances share: db = "postgres://user:password@host:5432/arxiv"
 
         # Where digests are written: {out}/{digest name}/{listing date}.{txt,md,json}
         out = "./digests"
