@@ -31,7 +31,8 @@ public static class Tokens
     /// <summary>
     /// English plural folding to a shared stem: a plural suffix is removed, then a final <c>e</c> dropped and a final
     /// <c>y</c> read as <c>i</c>, so singular and plural fold alike (policy/policies → polici, cache/caches → cach,
-    /// movie/movies → movi, process/processes → process, bus/buses → bus, model/models → model). Words of three
+    /// movie/movies → movi, process/processes → process, bus/buses → bus, model/models → model,
+    /// bias/biases → bia, lens/lenses → len). Words of three
     /// letters or fewer (RL, GAN) are kept as they are.
     /// </summary>
     public static string FoldWord(string w)
@@ -52,17 +53,26 @@ public static class Tokens
         {
             w = w[..^2];
         }
-        else if (w[^1] == 's' && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal)
-                 && !w.EndsWith("is", StringComparison.Ordinal))
+        else if (IsLoneS(w))
         {
             w = w[..^1];
         }
 
         if (w.Length >= 4 && w[^1] == 'e')
         {
-            return w[..^1];
+            w = w[..^1];
+        }
+        else if (w.Length >= 4 && w[^1] == 'y')
+        {
+            return w[..^1] + "i";
         }
 
-        return w.Length >= 4 && w[^1] == 'y' ? w[..^1] + "i" : w;
+        // A singular ending in a lone s (bias, lens, canvas) takes -es: bias → bia and biases → biase → bias → bia.
+        return w.Length >= 4 && IsLoneS(w) ? w[..^1] : w;
     }
+
+    /// <summary>A final s that may be a plural ending: not in ss, us or is (class, status, analysis).</summary>
+    private static bool IsLoneS(string w) =>
+        w[^1] == 's' && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal)
+        && !w.EndsWith("is", StringComparison.Ordinal);
 }
