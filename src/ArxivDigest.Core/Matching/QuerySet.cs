@@ -3,8 +3,8 @@ namespace ArxivDigest.Matching;
 /// <summary>
 /// Many queries compiled into one matcher, so the cost per paper barely grows with the number of queries: the terms
 /// of all queries are deduplicated and indexed by their first word (a hash look-up per paper word, then a check of
-/// the few phrases that start with it); only the queries that contain a term that hit (or that can match without
-/// any hit, like <c>NOT survey</c>) are evaluated, over the hit flags, without looking at the text again.
+/// the few phrases that start with it); only the queries that contain a term that hit outside a NOT (or that can
+/// match without any hit, like <c>NOT survey</c>) are evaluated, over the hit flags, without looking at the text again.
 /// Results equal <see cref="Query.Match(PaperText)"/> for every query (a property test checks it).
 /// </summary>
 public sealed partial class QuerySet
@@ -37,7 +37,7 @@ public sealed partial class QuerySet
         _compiled = new Node[_queries.Length];
         for (var q = 0; q < _queries.Length; q++)
         {
-            _compiled[q] = Compile(_queries[q].Root, q);
+            _compiled[q] = Compile(_queries[q].Root, q, positive: true);
         }
 
         _terms = [.. terms];
@@ -56,6 +56,12 @@ public sealed partial class QuerySet
         {
             var term = _terms[t];
             var firstIsPrefix = term.Prefix && term.Words.Count == 1;
+            if (term.Value is null && term.Words.Count == 0)
+            {
+                // A term without words (built in code, e.g. from an author name that is only punctuation) never hits.
+                continue;
+            }
+
             switch (term.Field)
             {
                 case QueryField.Category:
@@ -103,7 +109,10 @@ public sealed partial class QuerySet
         (_vocabulary, _byFirstId) = BuildVocabulary();
         return;
 
-        Node Compile(QueryNode node, int query)
+        // A term that occurs in a query only under an odd number of NOTs can only make it false: its hit alone never
+        // makes the query a candidate (queries true without any hit are evaluated anyway), so such a query is not
+        // listed under it. Exclusions such as "-survey" then cost nothing on papers that mention a survey.
+        Node Compile(QueryNode node, int query, bool positive)
         {
             switch (node)
             {
@@ -116,14 +125,18 @@ public sealed partial class QuerySet
                         queriesOfTerm.Add([]);
                     }
 
-                    queriesOfTerm[id].Add(query);
+                    if (positive)
+                    {
+                        queriesOfTerm[id].Add(query);
+                    }
+
                     return new Node(NodeKind.Term, id, []);
                 case NotNode n:
-                    return new Node(NodeKind.Not, -1, [Compile(n.Child, query)]);
+                    return new Node(NodeKind.Not, -1, [Compile(n.Child, query, !positive)]);
                 case AndNode a:
-                    return new Node(NodeKind.And, -1, [.. a.Children.Select(c => Compile(c, query))]);
+                    return new Node(NodeKind.And, -1, [.. a.Children.Select(c => Compile(c, query, positive))]);
                 case OrNode o:
-                    return new Node(NodeKind.Or, -1, [.. o.Children.Select(c => Compile(c, query))]);
+                    return new Node(NodeKind.Or, -1, [.. o.Children.Select(c => Compile(c, query, positive))]);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(node));
             }
@@ -190,6 +203,9 @@ public sealed partial class QuerySet
             _queryStamp = new int[set._queries.Length];
             _isHit = t => _termStamp[t] == _generation;
         }
+
+        /// <summary>How many queries the last <see cref="MatchingQueries"/> evaluated (the candidates); for tests.</summary>
+        internal int CandidateCount => _candidates.Count;
 
         /// <summary>The indexes (ascending) of the queries that match the paper.</summary>
         public List<int> MatchingQueries(PaperText paper)

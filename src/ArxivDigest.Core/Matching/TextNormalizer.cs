@@ -24,7 +24,7 @@ public static class TextNormalizer
     /// <summary>Letters NFD does not decompose, folded to ASCII.</summary>
     private static readonly Dictionary<char, string> SpecialLetters = new()
     {
-        ['ø'] = "o", ['Ø'] = "O", ['ł'] = "l", ['Ł'] = "L", ['ß'] = "ss", ['æ'] = "ae", ['Æ'] = "AE",
+        ['ø'] = "o", ['Ø'] = "O", ['ł'] = "l", ['Ł'] = "L", ['ß'] = "ss", ['ẞ'] = "SS", ['æ'] = "ae", ['Æ'] = "AE",
         ['œ'] = "oe", ['Œ'] = "OE", ['đ'] = "d", ['Đ'] = "D", ['ı'] = "i", ['þ'] = "th", ['Þ'] = "Th", ['ð'] = "d",
     };
 

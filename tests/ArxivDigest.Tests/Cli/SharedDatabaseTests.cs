@@ -72,7 +72,12 @@ public sealed class SharedDatabaseTests : IAsyncLifetime
         return cs;
     }
 
-    private string Config()
+    private string? configPath;
+
+    /// <summary>Written once: two runs reading it while it is rewritten would see a half-written file.</summary>
+    private string Config() => configPath ??= WriteConfig();
+
+    private string WriteConfig()
     {
         var path = Path.Combine(cli.Dir, "config.toml");
         File.WriteAllText(path, $"""
@@ -95,6 +100,7 @@ public sealed class SharedDatabaseTests : IAsyncLifetime
     /// <summary>Starts two runs together; the one that delivers is held until the other has finished.</summary>
     private async Task<(CliResult First, CliResult Second)> TwoRunsTogetherAsync(string db)
     {
+        Config();
         var a = Task.Run(() => Run(db));
         var b = Task.Run(() => Run(db));
         var first = await Task.WhenAny(a, b);
