@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using ArxivDigest.Papers;
@@ -79,7 +80,7 @@ internal static class KaggleLineParser
             return Fail(lineNumber, $"'{f.Id}' is not an arXiv id");
         }
 
-        var title = Text.Normalize(f.Title);
+        var title = f.Title ?? "";
         if (title.Length == 0)
         {
             return Fail(lineNumber, $"{arxivId}: missing title");
@@ -91,11 +92,11 @@ internal static class KaggleLineParser
             Id = arxivId,
             Version = f.LastVersion ?? idVersion,
             Title = title,
-            Abstract = Text.Normalize(f.Abstract),
+            Abstract = f.Abstract ?? "",
             Authors = f.ParsedAuthors is { Count: > 0 } parsed ? parsed : AuthorNames.Split(f.Authors),
-            Comments = Text.NormalizeOptional(f.Comments),
-            JournalRef = Text.NormalizeOptional(f.JournalRef),
-            Doi = Text.NormalizeOptional(f.Doi),
+            Comments = NullIfEmpty(f.Comments),
+            JournalRef = NullIfEmpty(f.JournalRef),
+            Doi = NullIfEmpty(f.Doi),
             PrimaryCategory = primary,
             Subjects = subjects,
             Published = f.Published,
@@ -111,11 +112,11 @@ internal static class KaggleLineParser
         }
         else if (reader.ValueTextEquals("title"u8))
         {
-            f.Title = NextString(ref reader, "title");
+            f.Title = NextText(ref reader, "title");
         }
         else if (reader.ValueTextEquals("abstract"u8))
         {
-            f.Abstract = NextString(ref reader, "abstract");
+            f.Abstract = NextText(ref reader, "abstract");
         }
         else if (reader.ValueTextEquals("authors"u8))
         {
@@ -123,15 +124,15 @@ internal static class KaggleLineParser
         }
         else if (reader.ValueTextEquals("comments"u8))
         {
-            f.Comments = NextString(ref reader, "comments");
+            f.Comments = NextText(ref reader, "comments");
         }
         else if (reader.ValueTextEquals("journal-ref"u8))
         {
-            f.JournalRef = NextString(ref reader, "journal-ref");
+            f.JournalRef = NextText(ref reader, "journal-ref");
         }
         else if (reader.ValueTextEquals("doi"u8))
         {
-            f.Doi = NextString(ref reader, "doi");
+            f.Doi = NextText(ref reader, "doi");
         }
         else if (reader.ValueTextEquals("categories"u8))
         {
@@ -227,19 +228,21 @@ internal static class KaggleLineParser
                 continue;
             }
 
-            string? last = null, first = null, suffix = null;
+            // The parts are unescaped into one pooled buffer, then assembled as "first last suffix" and normalised
+            // in one pass: the same text as normalising each part and joining the non-empty ones with spaces.
+            Span<Range> parts = [default, default, default];
+            EnsureCapacity(ref scratch, 0);
+            var used = 0;
             var i = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 if (reader.TokenType == JsonTokenType.String && i < 3)
                 {
-                    var part = reader.GetString();
-                    switch (i)
-                    {
-                        case 0: last = part; break;
-                        case 1: first = part; break;
-                        default: suffix = part; break;
-                    }
+                    var needed = used + MaxChars(ref reader);
+                    EnsureCapacity(ref scratch, needed);
+                    var n = reader.CopyString(scratch.AsSpan(used));
+                    parts[i] = used..(used + n);
+                    used += n;
                 }
                 else
                 {
@@ -249,8 +252,21 @@ internal static class KaggleLineParser
                 i++;
             }
 
+            EnsureCapacity(ref assembled, used + 3);
+            var length = 0;
+            foreach (var part in (ReadOnlySpan<int>)[1, 0, 2])
+            {
+                scratch.AsSpan(parts[part]).CopyTo(assembled.AsSpan(length));
+                length += parts[part].GetOffsetAndLength(used).Length;
+                assembled[length++] = ' ';
+            }
+
+            var text = assembled.AsSpan(0, NormalizeInPlace(assembled.AsSpan(0, length)));
+
             // authors_parsed splits hyphenated initials ("C.-P." → "C. -P."); put them back together.
-            var name = AuthorNames.Join(first, last, suffix).Replace(". -", ".-", StringComparison.Ordinal);
+            var name = text.Contains(". -", StringComparison.Ordinal)
+                ? text.ToString().Replace(". -", ".-", StringComparison.Ordinal)
+                : text.ToString();
             if (name.Length > 0)
             {
                 names.Add(name);
@@ -259,6 +275,77 @@ internal static class KaggleLineParser
 
         return names;
     }
+
+    [ThreadStatic]
+    private static char[]? scratch;
+
+    [ThreadStatic]
+    private static char[]? assembled;
+
+    /// <summary>
+    /// Moves to the property's value and returns it whitespace-normalised (as <see cref="Text.Normalize"/>), unescaped
+    /// straight into a pooled buffer: one string allocated per field. Null for JSON null; other kinds throw.
+    /// </summary>
+    private static string? NextText(ref Utf8JsonReader reader, string name)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new InvalidOperationException($"'{name}' is {KindOf(reader.TokenType)}, expected a string");
+        }
+
+        EnsureCapacity(ref scratch, MaxChars(ref reader));
+        var n = reader.CopyString(scratch);
+        return new string(scratch.AsSpan(0, NormalizeInPlace(scratch.AsSpan(0, n))));
+    }
+
+    /// <summary>An upper bound of the unescaped length in chars: never more chars than UTF-8 bytes.</summary>
+    private static int MaxChars(ref Utf8JsonReader reader) =>
+        reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+
+    private static void EnsureCapacity([NotNull] ref char[]? buffer, int length)
+    {
+        if (buffer is null)
+        {
+            buffer = new char[Math.Max(length, 4096)];
+        }
+        else if (buffer.Length < length)
+        {
+            Array.Resize(ref buffer, Math.Max(length, buffer.Length * 2)); // keeps what is already there
+        }
+    }
+
+    /// <summary>Collapses runs of whitespace to one space and trims, in place (as <see cref="Text.Normalize"/>); returns the new length.</summary>
+    private static int NormalizeInPlace(Span<char> text)
+    {
+        var w = 0;
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                pendingSpace = w > 0;
+                continue;
+            }
+
+            if (pendingSpace)
+            {
+                text[w++] = ' ';
+                pendingSpace = false;
+            }
+
+            text[w++] = c;
+        }
+
+        return w;
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     /// <summary>"Mon, 2 Apr 2007 19:18:42 GMT" (RFC 1123, one- or two-digit day) → 2007-04-02; null when unreadable.</summary>
     internal static DateOnly? ParseCreated(string? text)

@@ -31,6 +31,12 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>
+    /// Subject-list JSON by list instance, for imports: a snapshot reader shares one list per distinct categories
+    /// string, so most rows reuse the JSON. Bounded by <see cref="PaperUpsert.SubjectsJsonCacheLimit"/>.
+    /// </summary>
+    private readonly Dictionary<IReadOnlyList<Subject>, string> _importSubjectsJson = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
     /// The bulk path of a resumable import: upserts <paramref name="papers"/> and saves the job's progress
     /// (<paramref name="stateKey"/> = <paramref name="stateValue"/>) in ONE transaction, so an interrupted import
     /// never loses a committed batch nor records progress it did not make. Synchronous on purpose: the caller runs it
@@ -46,7 +52,7 @@ public sealed partial class SqliteStore
         {
             var stamp = FormatTime(fetchedAt);
             using var transaction = _connection.BeginTransaction(deferred: false);
-            using (var upsert = new PaperUpsert(this, transaction, stamp))
+            using (var upsert = new PaperUpsert(this, transaction, stamp) { SubjectsJsonCache = _importSubjectsJson })
             {
                 foreach (var paper in papers)
                 {
@@ -213,10 +219,34 @@ public sealed partial class SqliteStore
             _journalRef.Value = (object?)paper.JournalRef ?? DBNull.Value;
             _doi.Value = (object?)paper.Doi ?? DBNull.Value;
             _primary.Value = paper.PrimaryCategory;
-            _subjects.Value = SubjectsToJson(paper.Subjects);
+            _subjects.Value = SubjectsJson(paper.Subjects);
             _published.Value = paper.Published is { } d ? FormatDate(d) : DBNull.Value;
         }
 
+        public const int SubjectsJsonCacheLimit = 16_384;
+
+        /// <summary>When set, subject lists are serialised once per list instance (lists must not change afterwards).</summary>
+        public Dictionary<IReadOnlyList<Subject>, string>? SubjectsJsonCache { get; init; }
+
         public void Dispose() => _command.Dispose();
+
+        private string SubjectsJson(IReadOnlyList<Subject> subjects)
+        {
+            if (SubjectsJsonCache is not { } cache)
+            {
+                return SubjectsToJson(subjects);
+            }
+
+            if (!cache.TryGetValue(subjects, out var json))
+            {
+                json = SubjectsToJson(subjects);
+                if (cache.Count < SubjectsJsonCacheLimit)
+                {
+                    cache[subjects] = json;
+                }
+            }
+
+            return json;
+        }
     }
 }
