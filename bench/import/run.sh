@@ -32,10 +32,13 @@ cat "$work/out.txt"
 papers=$(sed -n 's/^imported \([0-9]*\) papers.*/\1/p' "$work/out.txt")
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
+user=$(sed -n 's/.*User time (seconds): //p' "$work/time.txt")
+sys=$(sed -n 's/.*System time (seconds): //p' "$work/time.txt")
 rows=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from papers').fetchone()[0])" "$work/bench.db")
 dbsize=$(stat -c %s "$work/bench.db")
+echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| file | bytes | papers | rows in db | wall s | papers/s | peak RSS MiB | db MiB |\n'
-printf '|---|---|---|---|---|---|---|---|\n'
-awk -v f="$(basename "$file")" -v b="$bytes" -v p="$papers" -v r="$rows" -v w="$wall" -v m="$rss" -v d="$dbsize" \
-  'BEGIN { printf "| %s | %d | %d | %d | %.1f | %.0f | %.0f | %.0f |\n", f, b, p, r, w, p / w, m / 1024, d / 1048576 }'
+printf '| file | bytes | batch | papers | rows in db | wall s | papers/s | user+sys CPU s | papers per CPU s | peak RSS MiB | db MiB |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
+awk -v f="$(basename "$file")" -v b="$bytes" -v k="$batch" -v p="$papers" -v r="$rows" -v w="$wall" -v u="$user" -v s="$sys" -v m="$rss" -v d="$dbsize" \
+  'BEGIN { printf "| %s | %d | %d | %d | %d | %.1f | %.0f | %.1f | %.0f | %.0f | %.0f |\n", f, b, k, p, r, w, p / w, u + s, p / (u + s), m / 1024, d / 1048576 }'
