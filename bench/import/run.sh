@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 file="${1:-bench/data/kaggle-1g.jsonl}"
-batch="${BATCH:-10000}"
+batch="${BATCH:-5000}"
 work="$(mktemp -d /tmp/arxiv-import-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 

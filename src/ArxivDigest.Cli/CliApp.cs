@@ -92,7 +92,7 @@ public static class CliApp
 
         var import = new Command("import", "Import the Kaggle arXiv metadata snapshot (JSON Lines, or .gz) into the store; resumable");
         var importFile = new Argument<string>("FILE") { Description = "arxiv-metadata-oai-snapshot.json (or .json.gz). Exit 0 when done (malformed lines are reported with their line numbers and skipped), 2 when the file is missing or unreadable, 3 when it is not a snapshot (a .gz that is not gzip, corrupt gzip data, no readable line); an interrupted import (130) resumes where it stopped when run again" };
-        var batchSize = new Option<int>("--batch-size") { Description = "Papers per transaction (each commit is a resume point)", HelpName = "N", DefaultValueFactory = _ => 10_000 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Papers per transaction (each commit is a resume point)", HelpName = "N", DefaultValueFactory = _ => 5_000 };
         import.Arguments.Add(importFile);
         import.Options.Add(common.Config);
         import.Options.Add(common.Db);

@@ -15,7 +15,7 @@ public sealed record ImportOptions
     public required string File { get; init; }
 
     /// <summary>Papers (or malformed lines) per transaction; each commit also records the resume point.</summary>
-    public int BatchSize { get; init; } = 10_000;
+    public int BatchSize { get; init; } = 5_000;
 
     /// <summary>In a pipe, one progress line per this many lines read.</summary>
     public long ProgressEvery { get; init; } = 100_000;
