@@ -145,7 +145,7 @@ public sealed class ImportJob(SqliteStore store, Reporter reporter, TextWriter s
         }
         catch (InvalidDataException ex)
         {
-            return Error(name, $"after line {committedLine}: corrupt gzip data ({ex.Message}); {papers} papers imported, run again to resume", ExitCodes.Source);
+            return Error(name, $"after line {committedLine}: corrupt gzip data ({ex.Message}); the {papers} papers before it are imported", ExitCodes.Source);
         }
         catch (IOException ex)
         {

@@ -231,6 +231,27 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
+    public async Task Corrupt_gzip_data_exits_3_keeping_the_papers_before_it()
+    {
+        var file = Gzip(Copy("corrupt.jsonl"));
+        var bytes = File.ReadAllBytes(file);
+        for (var i = bytes.Length / 2; i < bytes.Length / 2 + 64; i++)
+        {
+            bytes[i] ^= 0x55;
+        }
+
+        File.WriteAllBytes(file, bytes);
+
+        var r = await Import(file, "--batch-size", "10");
+
+        Assert.Equal(ExitCodes.Source, r.ExitCode);
+        Assert.Matches($@"(?m)^error: {Regex.Escape(file)}: after line \d+: corrupt gzip data \(.+\); the \d+ papers before it are imported$", r.Stderr);
+        var ids = Ids();
+        Assert.NotEmpty(ids);
+        Assert.Equal(FixtureIds(1, ids.Count), ids); // a prefix of the file, no gaps
+    }
+
+    [Fact]
     public async Task A_file_without_one_readable_record_exits_3_after_reporting_its_lines()
     {
         var file = Path.Combine(cli.Dir, "notes.txt");
