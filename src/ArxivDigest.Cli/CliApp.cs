@@ -90,6 +90,15 @@ public static class CliApp
             return WithJobAsync(raw, context, (job, settings) => job.BuildSiteAsync(ct));
         }));
 
+        var import = new Command("import", "Import the Kaggle arXiv metadata snapshot (JSON Lines, or .gz) into the store; resumable");
+        var importFile = new Argument<string>("FILE") { Description = "arxiv-metadata-oai-snapshot.json (or .json.gz). Exit 0 when done (malformed lines are reported with their line numbers and skipped), 2 when the file is missing or unreadable, 3 when it is not a snapshot (a .gz that is not gzip, corrupt gzip data, no readable line); an interrupted import (130) resumes where it stopped when run again" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Papers per transaction (each commit is a resume point)", HelpName = "N", DefaultValueFactory = _ => 5_000 };
+        import.Arguments.Add(importFile);
+        import.Options.Add(common.Config);
+        import.Options.Add(common.Db);
+        import.Options.Add(batchSize);
+        import.SetAction((r, ct) => Guard(context, () => ImportAsync(common.Read(r), r.GetValue(importFile)!, r.GetValue(batchSize), context, ct)));
+
         var config = new Command("config", "Write or check the configuration file");
         var init = new Command("init", "Write a commented default config file");
         var initPath = new Option<string>("--config") { Description = "Where to write it; default ~/.config/arxiv-digest/config.toml", HelpName = "FILE" };
@@ -123,6 +132,7 @@ public static class CliApp
         root.Subcommands.Add(digest);
         root.Subcommands.Add(daemon);
         root.Subcommands.Add(site);
+        root.Subcommands.Add(import);
         root.Subcommands.Add(MatchCommand.Create(context, action => Guard(context, action)));
         root.Subcommands.Add(config);
 
@@ -177,6 +187,24 @@ public static class CliApp
             Ledger = store,
         };
         return await work(job, settings);
+    }
+
+    private static async Task<int> ImportAsync(RawOptions raw, string file, int batchSize, CliContext context, CancellationToken ct)
+    {
+        if (batchSize < 1)
+        {
+            throw new ConfigurationException("--batch-size", $"'{batchSize}' is not a positive number");
+        }
+
+        var settings = SettingsResolver.Resolve(raw, context.Environment);
+        if (PostgresConnectionString.IsPostgres(settings.Db))
+        {
+            throw new ConfigurationException("--db", "import writes to a SQLite store only for now; import into a SQLite file (--db FILE)");
+        }
+
+        await using var store = await SqliteStore.OpenAsync(settings.Db, CancellationToken.None);
+        var job = new ImportJob(store, new Reporter(context.Out, context.Error, context.Interactive, context.Time), context.Error, context.Time);
+        return await job.RunAsync(new ImportOptions { File = file, BatchSize = batchSize }, ct);
     }
 
     private static int ConfigInit(string? path, bool force, CliContext context)

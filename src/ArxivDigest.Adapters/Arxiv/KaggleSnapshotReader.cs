@@ -1,27 +1,54 @@
-using System.Text.Json;
+using System.Buffers;
+using System.Text;
 using ArxivDigest.Papers;
 
 namespace ArxivDigest.Arxiv;
 
 /// <summary>One line of the snapshot: a paper, or an error ("line N: …") when the line could not be read.</summary>
-public sealed record KaggleLine(long LineNumber, Paper? Paper, string? Error);
+public sealed record KaggleLine(long LineNumber, Paper? Paper, string? Error)
+{
+    /// <summary>
+    /// With the <see cref="Stream"/> overload: the byte position just past this line's end of line, counted from
+    /// where reading started (so start position + EndOffset is where the next line begins). 0 with a TextReader.
+    /// </summary>
+    public long EndOffset { get; init; }
+}
 
 /// <summary>
 /// Streams the Kaggle "Cornell-University/arxiv" metadata snapshot (<c>arxiv-metadata-oai-snapshot.json</c>, JSON
 /// Lines). One line is parsed at a time, so memory stays constant whatever the file size. A malformed line yields a
 /// <see cref="KaggleLine"/> with an error and reading goes on; blank lines are skipped.
 /// Authors come from <c>authors_parsed</c> ([last, first, suffix, affiliation?], Unicode) as "First Last Suffix",
-/// falling back to splitting the TeX <c>authors</c> string; the 4th element (affiliation) is ignored. Version = highest <c>versions[].version</c>.
+/// falling back to splitting the TeX <c>authors</c> string; the 4th element (affiliation) is ignored. Version = highest
+/// <c>versions[].version</c>; Published = the date of <c>versions[0].created</c>.
 /// </summary>
 public static class KaggleSnapshotReader
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16 };
+    /// <summary>Lines longer than this (no real record comes close) are reported and skipped, keeping memory bounded.</summary>
+    public const int MaxLineBytes = 16 * 1024 * 1024;
 
+    private const int InitialBufferBytes = 1024 * 1024;
+
+    /// <summary>Reads lines from a <see cref="TextReader"/> (tests, small inputs); each line is re-encoded as UTF-8.</summary>
     public static IEnumerable<KaggleLine> Read(TextReader reader, string origin)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(origin);
         return ReadIterator(reader);
+    }
+
+    /// <summary>
+    /// Reads UTF-8 JSON Lines from <paramref name="stream"/> through one pooled buffer (no string per line), the fast
+    /// path for multi-gigabyte snapshots. The stream must be positioned at the start of line
+    /// <paramref name="firstLineNumber"/>; lines numbered up to <paramref name="skipThrough"/> are counted but neither
+    /// parsed nor yielded (resuming a compressed file, which cannot seek).
+    /// </summary>
+    public static IEnumerable<KaggleLine> Read(Stream stream, string origin, long firstLineNumber = 1, long skipThrough = 0)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstLineNumber, 1);
+        return ReadIterator(stream, firstLineNumber, skipThrough);
     }
 
     private static IEnumerable<KaggleLine> ReadIterator(TextReader reader)
@@ -40,115 +67,128 @@ public static class KaggleSnapshotReader
                 continue;
             }
 
-            yield return ParseLine(lineNumber, line);
+            yield return KaggleLineParser.Parse(lineNumber, Encoding.UTF8.GetBytes(line));
         }
     }
 
-    private static KaggleLine ParseLine(long lineNumber, string line)
+    private static IEnumerable<KaggleLine> ReadIterator(Stream stream, long firstLineNumber, long skipThrough)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+        int start = 0, end = 0;       // unread bytes are buffer[start..end)
+        long consumed = 0;            // stream bytes before buffer[start]
+        var lineNumber = firstLineNumber - 1;
+        var eof = false;
+        var discarding = false;       // inside a line longer than MaxLineBytes
         try
         {
-            using var doc = JsonDocument.Parse(line, Options);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            while (true)
             {
-                return Fail(lineNumber, $"expected a JSON object, found {root.ValueKind}");
-            }
+                var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                int length;
+                int advance;
+                if (newline >= 0)
+                {
+                    length = newline;
+                    advance = newline + 1;
+                }
+                else if (eof)
+                {
+                    if (end == start && !discarding)
+                    {
+                        yield break;
+                    }
 
-            var id = String(root, "id");
-            if (string.IsNullOrWhiteSpace(id))
-            {
-                return Fail(lineNumber, "missing id");
-            }
+                    length = advance = end - start; // the last line has no end of line
+                }
+                else
+                {
+                    if (discarding)
+                    {
+                        consumed += end - start;
+                        start = end = 0;
+                    }
+                    else if (start > 0)
+                    {
+                        Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
 
-            if (!ArxivIds.TryParse(id, out var arxivId, out var idVersion))
-            {
-                return Fail(lineNumber, $"'{id}' is not an arXiv id");
-            }
+                    if (end == buffer.Length)
+                    {
+                        if (buffer.Length >= MaxLineBytes)
+                        {
+                            discarding = true;
+                            consumed += end;
+                            end = 0;
+                        }
+                        else
+                        {
+                            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxLineBytes, buffer.Length * 2));
+                            Buffer.BlockCopy(buffer, 0, larger, 0, end);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = larger;
+                        }
+                    }
 
-            var title = Text.Normalize(String(root, "title"));
-            if (title.Length == 0)
-            {
-                return Fail(lineNumber, $"{arxivId}: missing title");
-            }
+                    var read = stream.Read(buffer, end, buffer.Length - end);
+                    if (read == 0)
+                    {
+                        eof = true;
+                    }
 
-            var (primary, subjects) = SubjectList.FromSpaceSeparated(String(root, "categories"));
-            var paper = new Paper
-            {
-                Id = arxivId,
-                Version = LastVersion(root) ?? idVersion,
-                Title = title,
-                Abstract = Text.Normalize(String(root, "abstract")),
-                Authors = Authors(root),
-                Comments = Text.NormalizeOptional(String(root, "comments")),
-                JournalRef = Text.NormalizeOptional(String(root, "journal-ref")),
-                Doi = Text.NormalizeOptional(String(root, "doi")),
-                PrimaryCategory = primary,
-                Subjects = subjects,
-            };
-            return new KaggleLine(lineNumber, paper, null);
-        }
-        catch (JsonException ex)
-        {
-            return Fail(lineNumber, $"invalid JSON: {ex.Message}");
-        }
-        catch (InvalidOperationException ex)
-        {
-            // A field of an unexpected JSON type (e.g. a number where a string belongs).
-            return Fail(lineNumber, $"unexpected value: {ex.Message}");
-        }
-    }
+                    end += read;
+                    continue;
+                }
 
-    private static KaggleLine Fail(long lineNumber, string what) => new(lineNumber, null, $"line {lineNumber}: {what}");
+                lineNumber++;
+                var lineStart = start;
+                start += advance;
+                consumed += advance;
+                if (discarding)
+                {
+                    discarding = false;
+                    if (lineNumber > skipThrough)
+                    {
+                        yield return new KaggleLine(lineNumber, null, $"line {lineNumber}: longer than {MaxLineBytes / (1024 * 1024)} MiB, skipped") { EndOffset = consumed };
+                    }
 
-    /// <summary>The string value of a property; null when absent or JSON null; throws InvalidOperationException for other kinds.</summary>
-    private static string? String(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetString() : null;
+                    continue;
+                }
 
-    private static int? LastVersion(JsonElement root)
-    {
-        if (!root.TryGetProperty("versions", out var versions) || versions.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        int? max = null;
-        foreach (var v in versions.EnumerateArray())
-        {
-            if (v.ValueKind == JsonValueKind.Object
-                && ArxivIds.ParseVersion(String(v, "version")) is { } n
-                && (max is null || n > max))
-            {
-                max = n;
-            }
-        }
-
-        return max;
-    }
-
-    private static List<string> Authors(JsonElement root)
-    {
-        var names = new List<string>();
-        if (root.TryGetProperty("authors_parsed", out var parsed) && parsed.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var a in parsed.EnumerateArray())
-            {
-                if (a.ValueKind != JsonValueKind.Array)
+                if (lineNumber <= skipThrough)
                 {
                     continue;
                 }
 
-                string? Part(int i) => a.GetArrayLength() > i && a[i].ValueKind == JsonValueKind.String ? a[i].GetString() : null;
-
-                // authors_parsed splits hyphenated initials ("C.-P." → "C. -P."); put them back together.
-                var name = AuthorNames.Join(Part(1), Part(0), Part(2)).Replace(". -", ".-", StringComparison.Ordinal);
-                if (name.Length > 0)
+                var result = Parse(lineNumber, buffer, lineStart, length, consumed);
+                if (result is not null)
                 {
-                    names.Add(name);
+                    yield return result;
                 }
             }
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
-        return names.Count > 0 ? names : AuthorNames.Split(String(root, "authors"));
+    /// <summary>Parses buffer[start..start+length) (one line without its '\n'); null for a blank line.</summary>
+    private static KaggleLine? Parse(long lineNumber, byte[] buffer, int start, int length, long endOffset)
+    {
+        var line = buffer.AsSpan(start, length);
+        if (lineNumber == 1 && line.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            line = line[3..];
+        }
+
+        line = line.TrimEnd((byte)'\r');
+        if (line.Trim(" \t\r\f\v"u8).IsEmpty)
+        {
+            return null;
+        }
+
+        return KaggleLineParser.Parse(lineNumber, line) with { EndOffset = endOffset };
     }
 }

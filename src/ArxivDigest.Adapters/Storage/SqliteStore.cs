@@ -512,40 +512,53 @@ public sealed partial class SqliteStore : IDigestStore
 
     // ---- JSON columns (hand-written with Utf8JsonWriter / JsonDocument: no reflection) --------------------------
 
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? jsonScratch;
+
+    /// <summary>One reused buffer and writer per thread: the JSON columns are written once per stored row.</summary>
+    private static Utf8JsonWriter JsonWriter(out ArrayBufferWriter<byte> buffer)
+    {
+        jsonScratch ??= NewScratch();
+        buffer = jsonScratch.Value.Buffer;
+        buffer.ResetWrittenCount();
+        jsonScratch.Value.Writer.Reset(buffer);
+        return jsonScratch.Value.Writer;
+
+        static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewScratch()
+        {
+            var b = new ArrayBufferWriter<byte>(4096);
+            return (b, new Utf8JsonWriter(b, new JsonWriterOptions { Encoder = JsonEncoder }));
+        }
+    }
+
     internal static string AuthorsToJson(IReadOnlyList<string> authors)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonEncoder }))
+        var writer = JsonWriter(out var buffer);
+        writer.WriteStartArray();
+        foreach (var author in authors)
         {
-            writer.WriteStartArray();
-            foreach (var author in authors)
-            {
-                writer.WriteStringValue(author);
-            }
-
-            writer.WriteEndArray();
+            writer.WriteStringValue(author);
         }
 
+        writer.WriteEndArray();
+        writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     internal static string SubjectsToJson(IReadOnlyList<Subject> subjects)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonEncoder }))
+        var writer = JsonWriter(out var buffer);
+        writer.WriteStartArray();
+        foreach (var subject in subjects)
         {
-            writer.WriteStartArray();
-            foreach (var subject in subjects)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("code", subject.Code);
-                writer.WriteString("name", subject.Name);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            writer.WriteStartObject();
+            writer.WriteString("code", subject.Code);
+            writer.WriteString("name", subject.Name);
+            writer.WriteEndObject();
         }
 
+        writer.WriteEndArray();
+        writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

@@ -15,6 +15,9 @@ public sealed class Reporter(TextWriter stdout, TextWriter stderr, bool interact
 
     public TextWriter Out => stdout;
 
+    /// <summary>True on a terminal (spinner, colours); false in a pipe or CI.</summary>
+    public bool Interactive => console is not null;
+
     public void Info(string message) => Line("info", message, "grey");
 
     public void Warn(string message) => Line("warn", message, "yellow");
@@ -32,6 +35,21 @@ public sealed class Reporter(TextWriter stdout, TextWriter stderr, bool interact
         }
 
         return await console.Status().StartAsync(Markup.Escape(what), _ => work());
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, which reports progress through the callback it is given: on a terminal the
+    /// spinner's text follows it; in a pipe each report is a plain log line (so callers report sparingly).
+    /// </summary>
+    public async Task<T> ProgressAsync<T>(string what, Func<Action<string>, Task<T>> work)
+    {
+        if (console is null)
+        {
+            Info(what);
+            return await work(Info);
+        }
+
+        return await console.Status().StartAsync(Markup.Escape(what), context => work(text => context.Status(Markup.Escape(text))));
     }
 
     private void Line(string level, string message, string colour)

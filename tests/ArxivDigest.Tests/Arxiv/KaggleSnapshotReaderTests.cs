@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using ArxivDigest.Arxiv;
 using ArxivDigest.Papers;
 using ArxivDigest.Tests.Support;
@@ -135,6 +137,113 @@ public class KaggleSnapshotReaderTests
         var first = KaggleSnapshotReader.Read(reader, "endless").Take(3).ToList();
         Assert.Equal([1L, 2L, 3L], first.Select(l => l.LineNumber));
         Assert.All(first, l => Assert.Equal("0704.0001", l.Paper!.Id));
+    }
+
+    [Fact]
+    public void Stream_reader_gives_the_same_papers_and_the_byte_offset_after_each_line()
+    {
+        using var stream = File.OpenRead(Fixtures.At(Snapshot));
+        var fromStream = KaggleSnapshotReader.Read(stream, Snapshot).ToList();
+        var fromText = ReadFixture(Snapshot);
+
+        Assert.Equal(fromText.Count, fromStream.Count);
+        Assert.All(fromText.Zip(fromStream), pair => Assert.True(pair.First.Paper!.ContentEquals(pair.Second.Paper!), pair.First.Paper!.Id));
+        var bytes = File.ReadAllBytes(Fixtures.At(Snapshot));
+        var ends = new List<long>();
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] == '\n')
+            {
+                ends.Add(i + 1);
+            }
+        }
+
+        Assert.Equal(ends, fromStream.Select(l => l.EndOffset));
+    }
+
+    /// <summary>The one-pass reader against a plain JsonDocument reading of every fixture line (the reference).</summary>
+    [Fact]
+    public void Fields_equal_a_reference_reading_with_JsonDocument()
+    {
+        foreach (var (line, paper) in File.ReadLines(Fixtures.At(Snapshot)).Zip(ReadFixture(Snapshot).Select(l => l.Paper!)))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            string? Get(string name) => root.GetProperty(name).GetString();
+            Assert.Equal(Text.Normalize(Get("title")), paper.Title);
+            Assert.Equal(Text.Normalize(Get("abstract")), paper.Abstract);
+            Assert.Equal(Text.NormalizeOptional(Get("comments")), paper.Comments);
+            Assert.Equal(Text.NormalizeOptional(Get("journal-ref")), paper.JournalRef);
+            Assert.Equal(Text.NormalizeOptional(Get("doi")), paper.Doi);
+            var authors = root.GetProperty("authors_parsed").EnumerateArray()
+                .Select(a => AuthorNames.Join(a[1].GetString(), a[0].GetString(), a[2].GetString()).Replace(". -", ".-", StringComparison.Ordinal));
+            Assert.Equal(authors, paper.Authors);
+            var versions = root.GetProperty("versions").EnumerateArray().ToList();
+            Assert.Equal(versions.Max(v => int.Parse(v.GetProperty("version").GetString()![1..], System.Globalization.CultureInfo.InvariantCulture)), paper.Version);
+            var created = DateTimeOffset.Parse(versions[0].GetProperty("created").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(DateOnly.FromDateTime(created.UtcDateTime), paper.Published);
+        }
+    }
+
+    [Theory]
+    [InlineData("Mon, 2 Apr 2007 19:18:42 GMT", "2007-04-02")]
+    [InlineData("Sat, 31 Mar 2007 02:26:18 GMT", "2007-03-31")]
+    [InlineData("Tue, 29 Feb 2000 00:00:01 GMT", "2000-02-29")]
+    [InlineData("2019-05-01T10:00:00Z", "2019-05-01")]
+    public void Created_dates_are_read(string created, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), KaggleLineParser.ParseCreated(created));
+
+    [Theory]
+    [InlineData("Mon, 31 Feb 2007 19:18:42 GMT")]
+    [InlineData("yesterday")]
+    [InlineData("")]
+    public void Unreadable_created_dates_give_no_published_date(string created) => Assert.Null(KaggleLineParser.ParseCreated(created));
+
+    [Fact]
+    public void Stream_reader_handles_bom_crlf_blank_lines_and_a_missing_final_newline()
+    {
+        var first = File.ReadLines(Fixtures.At(Snapshot)).First();
+        var text = "\uFEFF" + first + "\r\n\r\n   \n" + first.Replace("0704.0001", "0704.0002", StringComparison.Ordinal);
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        var lines = KaggleSnapshotReader.Read(stream, "mixed").ToList();
+
+        Assert.Equal([1L, 4L], lines.Select(l => l.LineNumber));
+        Assert.Equal(["0704.0001", "0704.0002"], lines.Select(l => l.Paper!.Id));
+        Assert.Equal(stream.Length, lines[^1].EndOffset);
+    }
+
+    [Fact]
+    public void Stream_reader_starts_at_a_given_line_number_or_skips_lines_unparsed()
+    {
+        var bytes = File.ReadAllBytes(Fixtures.At(Snapshot));
+        using (var all = new MemoryStream(bytes))
+        {
+            var skipped = KaggleSnapshotReader.Read(all, "skip", 1, skipThrough: 150).ToList();
+            Assert.Equal(Enumerable.Range(151, 50).Select(i => (long)i), skipped.Select(l => l.LineNumber));
+            Assert.Equal("0704.0151", skipped[0].Paper!.Id);
+        }
+
+        var offset = Array.IndexOf(bytes, (byte)'\n') + 1; // after line 1
+        using var rest = new MemoryStream(bytes, offset, bytes.Length - offset);
+        var lines = KaggleSnapshotReader.Read(rest, "rest", firstLineNumber: 2).ToList();
+        Assert.Equal(199, lines.Count);
+        Assert.Equal(2, lines[0].LineNumber);
+        Assert.Equal("0704.0002", lines[0].Paper!.Id);
+    }
+
+    [Fact]
+    public void A_line_longer_than_the_limit_is_reported_and_skipped_with_bounded_memory()
+    {
+        var first = File.ReadLines(Fixtures.At(Snapshot)).First();
+        var huge = "{\"id\":\"0704.0009\",\"title\":\"" + new string('x', KaggleSnapshotReader.MaxLineBytes + 10) + "\"}";
+        var text = first + "\n" + huge + "\n" + first.Replace("0704.0001", "0704.0003", StringComparison.Ordinal) + "\n";
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        var lines = KaggleSnapshotReader.Read(stream, "huge").ToList();
+
+        Assert.Equal([1L, 2L, 3L], lines.Select(l => l.LineNumber));
+        Assert.Equal("line 2: longer than 16 MiB, skipped", lines[1].Error);
+        Assert.Equal("0704.0003", lines[2].Paper!.Id);
+        Assert.Equal(stream.Length, lines[2].EndOffset);
     }
 
     private sealed class EndlessReader(string line) : TextReader

@@ -113,7 +113,7 @@ public sealed class CliTests : IDisposable
         var r = await Run("--help");
 
         AssertHelpSnapshot("help-root.txt", r);
-        foreach (var verb in new[] { "run", "fetch", "digest", "config" })
+        foreach (var verb in new[] { "run", "fetch", "digest", "config", "import" })
         {
             Assert.Matches($"(?m)^  {verb} ", r.Stdout);
         }
@@ -152,6 +152,17 @@ public sealed class CliTests : IDisposable
         {
             Assert.Matches($"(?m)^  {option} <", r.Stdout);
         }
+    }
+
+    [Fact]
+    public async Task Import_help_matches_its_snapshot_and_names_the_file_argument_and_exit_codes()
+    {
+        var r = await Run("import", "--help");
+
+        AssertHelpSnapshot("help-import.txt", r);
+        Assert.Matches("(?m)^  <FILE> ", r.Stdout);
+        Assert.Matches("(?m)^  --batch-size <N> ", r.Stdout);
+        Assert.Contains("Exit 0 when done", r.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
