@@ -297,4 +297,15 @@ public sealed class ImportTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public async Task Import_into_a_PostgreSQL_database_is_refused_with_a_clear_error_and_creates_no_file()
+    {
+        var result = await cli.RunAsync("import", Snapshot, "--db", "postgres://u:secret@127.0.0.1:1/db", "--config", EmptyConfig);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("error: --db: import writes to a SQLite store only for now", result.Stderr);
+        Assert.DoesNotContain("secret", result.Stderr);
+        Assert.Empty(Directory.GetFiles(Environment.CurrentDirectory, "postgres*"));
+    }
 }
