@@ -146,7 +146,13 @@ public static class CliApp
     private static async Task<int> WithJobAsync(RawOptions raw, CliContext context, Func<DigestJob, Settings, Task<int>> work)
     {
         var settings = SettingsResolver.Resolve(raw, context.Environment);
-        var politeness = new PolitenessOptions { RequestInterval = settings.RequestInterval, InitialBackoff = TimeSpan.FromSeconds(Math.Max(0.1, 2 * settings.RequestInterval.TotalSeconds)) };
+        var politeness = new PolitenessOptions
+        {
+            RequestInterval = settings.RequestInterval,
+            InitialBackoff = TimeSpan.FromSeconds(Math.Max(0.1, 2 * settings.RequestInterval.TotalSeconds)),
+            Timeout = settings.RequestTimeout,
+            DebugDirectory = DebugDirectory(settings.Db),
+        };
         using var http = context.HttpHandler is { } handler
             ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }
             : PoliteHttpClient.CreateHttpClient(politeness);
@@ -174,6 +180,12 @@ public static class CliApp
         };
         return await work(job, settings);
     }
+
+    /// <summary>Failed responses are kept next to the database: <c>{db dir}/debug</c> (null for a database URL).</summary>
+    private static string? DebugDirectory(string db) =>
+        db.Contains("://", StringComparison.Ordinal) || db.StartsWith("Host=", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db)) ?? ".", "debug");
 
     private static int ConfigInit(string? path, bool force, CliContext context)
     {

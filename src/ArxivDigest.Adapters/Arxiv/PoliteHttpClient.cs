@@ -21,7 +21,11 @@ public sealed record PolitenessOptions
     /// <summary>Longest Retry-After honoured; longer ones fail the fetch rather than stall a run for hours.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Longest wait for one response (headers and body); a timeout is retried like a 5xx.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where failed responses are saved for debugging (null: not saved).</summary>
+    public string? DebugDirectory { get; init; }
 
     public string UserAgent { get; init; } = DefaultUserAgent;
 
@@ -34,8 +38,8 @@ public sealed record PolitenessOptions
         host.Equals("arxiv.org", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".arxiv.org", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>The answer of a conditional GET: a body, or "not modified".</summary>
-public sealed record FetchResponse(Uri Url, HttpStatusCode Status, string? Body, string? ETag, DateTimeOffset? LastModified)
+/// <summary>The answer of a conditional GET: a body, or "not modified"; <see cref="Raw"/> as received, for debugging.</summary>
+public sealed record FetchResponse(Uri Url, HttpStatusCode Status, string? Body, string? ETag, DateTimeOffset? LastModified, ResponseSnapshot? Raw = null)
 {
     public bool NotModified => Status == HttpStatusCode.NotModified;
 }
@@ -43,13 +47,21 @@ public sealed record FetchResponse(Uri Url, HttpStatusCode Status, string? Body,
 /// <summary>
 /// HTTP for arXiv: one request at a time per host, at least <see cref="PolitenessOptions.RequestInterval"/> apart
 /// (measured from the end of the previous response), a descriptive User-Agent, Retry-After honoured on 429/503,
-/// bounded retries with exponential backoff on timeouts and 5xx. The gate is shared by every instance in the process.
+/// bounded retries with exponential backoff on timeouts, 5xx, broken and undecodable bodies. The gate is shared by
+/// every instance in the process. A fetch that fails for good saves the last response under
+/// <see cref="PolitenessOptions.DebugDirectory"/> and names the file in its error; URLs in errors and logs are redacted.
 /// </summary>
 public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options, TimeProvider time, ILogger? logger = null)
 {
     private static readonly ConcurrentDictionary<string, HostGate> Gates = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly ILogger log = logger ?? NullLogger.Instance;
+
+    private readonly FailedResponseLog? debug = options.DebugDirectory is { } dir ? new FailedResponseLog(dir, time) : null;
+
+    /// <summary>Saves <paramref name="response"/> for debugging; returns the text to append to an error ("; response saved to ...").</summary>
+    public string SaveForDebugging(ResponseSnapshot? response, string failure) =>
+        response is not null && debug?.Save(response, failure) is { } path ? $"; response saved to {path}" : "";
 
     public static HttpClient CreateHttpClient(PolitenessOptions options)
     {
@@ -68,12 +80,15 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
     public async Task<FetchResponse> GetAsync(Uri url, string? etag, DateTimeOffset? lastModified, CancellationToken cancellationToken)
     {
         var gate = Gates.GetOrAdd(url.Authority, _ => new HostGate());
+        var shown = Redaction.Url(url);
         var attempt = 0;
         var backoff = options.InitialBackoff;
         while (true)
         {
             TimeSpan? wait;
             string failure;
+            ResponseSnapshot? last = null;
+            var received = new MemoryStream();
             await gate.Lock.WaitAsync(cancellationToken);
             try
             {
@@ -98,7 +113,7 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
 
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(options.Timeout);
-                log.LogInformation("GET {Url}", url);
+                log.LogInformation("GET {Url}", shown);
                 try
                 {
                     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -107,34 +122,44 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
                         return new FetchResponse(url, response.StatusCode, null, etag, lastModified);
                     }
 
+                    last = ResponseSnapshot.Of(url, response);
+                    await using (var stream = await response.Content.ReadAsStreamAsync(timeout.Token))
+                    {
+                        await stream.CopyToAsync(received, timeout.Token);
+                    }
+
+                    last = last with { Body = received.ToArray(), Complete = true };
                     if (response.IsSuccessStatusCode)
                     {
-                        var body = await response.Content.ReadAsStringAsync(timeout.Token);
-                        return new FetchResponse(url, response.StatusCode, body, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified);
+                        var body = Decode(last.Body, response.Content.Headers.ContentType?.CharSet);
+                        return new FetchResponse(url, response.StatusCode, body, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified, last);
                     }
 
                     var code = (int)response.StatusCode;
                     failure = $"HTTP {code} {response.ReasonPhrase}";
                     if (code is not (429 or 503) && code < 500)
                     {
-                        throw new SourceException(url.ToString(), failure);
+                        throw new SourceException(shown, failure + SaveForDebugging(last, failure));
                     }
 
                     wait = RetryAfter(response.Headers.RetryAfter);
                     if (wait > options.MaxRetryAfter)
                     {
-                        throw new SourceException(url.ToString(), $"{failure}; Retry-After {wait.Value.TotalSeconds:0} s exceeds the {options.MaxRetryAfter.TotalSeconds:0} s limit, try again later");
+                        failure = $"{failure}; Retry-After {wait.Value.TotalSeconds:0} s exceeds the {options.MaxRetryAfter.TotalSeconds:0} s limit, try again later";
+                        throw new SourceException(shown, failure + SaveForDebugging(last, failure));
                     }
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    failure = $"no response within {options.Timeout.TotalSeconds:0} s";
+                    failure = last is null
+                        ? $"no response within {options.Timeout.TotalSeconds:0.###} s"
+                        : $"response body not complete within {options.Timeout.TotalSeconds:0.###} s (stalled after {received.Length} bytes)";
                     wait = null;
                 }
                 catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.NameResolutionError)
                 {
                     // No DNS answer: offline or a mistyped host; retrying for a minute helps neither.
-                    throw new SourceException(url.ToString(), $"cannot resolve host {url.Host} (offline? use --from-file or a mirror via --arxiv-url)", e);
+                    throw new SourceException(shown, $"cannot resolve host {url.Host} (offline? use --from-file or a mirror via --arxiv-url)", e);
                 }
                 catch (HttpRequestException e)
                 {
@@ -143,8 +168,19 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
                 }
                 catch (IOException e)
                 {
-                    failure = e.Message;
+                    failure = $"connection broken after {received.Length} bytes of the body: {e.Message}";
                     wait = null;
+                }
+                catch (InvalidDataException e)
+                {
+                    // Content-Encoding says gzip (or deflate, br) and the bytes are not.
+                    failure = $"response body cannot be decoded ({last?.Headers.FirstOrDefault(h => h.Key.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase)).Value ?? "content encoding"}): {e.Message}";
+                    wait = null;
+                }
+
+                if (last is { Complete: false })
+                {
+                    last = last with { Body = received.ToArray() };
                 }
             }
             finally
@@ -153,17 +189,38 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
                 gate.Lock.Release();
             }
 
+            failure = Redaction.Text(failure, url);
             if (attempt >= options.MaxRetries)
             {
-                throw new SourceException(url.ToString(), $"{failure} (gave up after {attempt + 1} attempts)");
+                var message = $"{failure} (gave up after {attempt + 1} attempts)";
+                throw new SourceException(shown, message + SaveForDebugging(last, message));
             }
 
             var delay = wait ?? backoff;
-            log.LogWarning("{Url}: {Failure}; retrying in {Seconds:0.#} s", url, failure, delay.TotalSeconds);
+            log.LogWarning("{Url}: {Failure}; retrying in {Seconds:0.#} s", shown, failure, delay.TotalSeconds);
             await Task.Delay(delay, time, cancellationToken);
             backoff *= 2;
             attempt++;
         }
+    }
+
+    private static string Decode(byte[] body, string? charset)
+    {
+        var encoding = System.Text.Encoding.UTF8;
+        if (!string.IsNullOrWhiteSpace(charset))
+        {
+            try
+            {
+                encoding = System.Text.Encoding.GetEncoding(charset.Trim('"', ' '));
+            }
+            catch (ArgumentException)
+            {
+                // Unknown charset: arXiv serves UTF-8.
+            }
+        }
+
+        using var reader = new StreamReader(new MemoryStream(body), encoding, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
     }
 
     private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
