@@ -67,12 +67,14 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
     {
         var handler = new SocketsHttpHandler
         {
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
+            // Bodies are decompressed here, after the raw bytes are read, so a broken one can be saved as received.
+            AutomaticDecompression = DecompressionMethods.None,
             MaxConnectionsPerServer = 1,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
         var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+        client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip, deflate, br");
         return client;
     }
 
@@ -131,7 +133,7 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
                     last = last with { Body = received.ToArray(), Complete = true };
                     if (response.IsSuccessStatusCode)
                     {
-                        var body = Decode(last.Body, response.Content.Headers.ContentType?.CharSet);
+                        var body = Decode(Decompress(last.Body, response.Content.Headers.ContentEncoding), response.Content.Headers.ContentType?.CharSet);
                         return new FetchResponse(url, response.StatusCode, body, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified, last);
                     }
 
@@ -174,7 +176,7 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
                 catch (InvalidDataException e)
                 {
                     // Content-Encoding says gzip (or deflate, br) and the bytes are not.
-                    failure = $"response body cannot be decoded ({last?.Headers.FirstOrDefault(h => h.Key.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase)).Value ?? "content encoding"}): {e.Message}";
+                    failure = $"response body cannot be decoded (Content-Encoding {last?.Headers.FirstOrDefault(h => h.Key.Equals("Content-Encoding", StringComparison.OrdinalIgnoreCase)).Value}): {e.Message}";
                     wait = null;
                 }
 
@@ -202,6 +204,28 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
             backoff *= 2;
             attempt++;
         }
+    }
+
+    /// <summary>Undoes the Content-Encoding (gzip, deflate, br; last applied first); throws InvalidDataException on bad data.</summary>
+    private static byte[] Decompress(byte[] body, ICollection<string> encodings)
+    {
+        foreach (var encoding in encodings.Reverse())
+        {
+            using var input = new MemoryStream(body);
+            using Stream decoder = encoding.Trim().ToLowerInvariant() switch
+            {
+                "gzip" or "x-gzip" => new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress),
+                "deflate" => new System.IO.Compression.ZLibStream(input, System.IO.Compression.CompressionMode.Decompress),
+                "br" => new System.IO.Compression.BrotliStream(input, System.IO.Compression.CompressionMode.Decompress),
+                "identity" => input,
+                var other => throw new InvalidDataException($"unsupported content encoding '{other}'"),
+            };
+            using var output = new MemoryStream();
+            decoder.CopyTo(output);
+            body = output.ToArray();
+        }
+
+        return body;
     }
 
     private static string Decode(byte[] body, string? charset)
