@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace ArxivDigest.Tests.Support;
 
 /// <summary>One request as the fake server saw it.</summary>
-public sealed record SeenRequest(string Path, DateTimeOffset Start, DateTimeOffset End, int Status, string? UserAgent, string? IfModifiedSince);
+public sealed record SeenRequest(string Path, DateTimeOffset Start, DateTimeOffset End, int Status, string? UserAgent, string? IfModifiedSince, string Query = "");
 
 /// <summary>How a scripted fault breaks the response.</summary>
 public enum FaultKind
@@ -51,6 +51,9 @@ public sealed class FakeArxivServer : IAsyncDisposable
     public ConcurrentDictionary<string, string> Feeds { get; } = new(StringComparer.Ordinal);
 
     public ConcurrentDictionary<string, ConcurrentQueue<Fault>> Faults { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Pause before every answer (at least 20 ms).</summary>
+    public TimeSpan ResponseDelay { get; set; }
 
     /// <summary>Compress bodies with gzip when the client accepts it (as arxiv.org does).</summary>
     public bool Gzip { get; set; }
@@ -94,7 +97,7 @@ public sealed class FakeArxivServer : IAsyncDisposable
         var path = ctx.Request.Path.Value ?? "";
         try
         {
-            await Task.Delay(20); // long enough for overlapping requests to be seen as concurrent
+            await Task.Delay(ResponseDelay > TimeSpan.FromMilliseconds(20) ? ResponseDelay : TimeSpan.FromMilliseconds(20)); // long enough for overlapping requests to be seen as concurrent
             var fault = Faults.TryGetValue(path, out var queue) && queue.TryDequeue(out var next) ? next : null;
             if (fault is { Kind: not FaultKind.Respond })
             {
@@ -156,7 +159,7 @@ public sealed class FakeArxivServer : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref inFlight);
-            seen.Enqueue(new SeenRequest(path, start, DateTimeOffset.UtcNow, ctx.Response.StatusCode, ctx.Request.Headers.UserAgent.ToString(), ctx.Request.Headers.IfModifiedSince.ToString()));
+            seen.Enqueue(new SeenRequest(path, start, DateTimeOffset.UtcNow, ctx.Response.StatusCode, ctx.Request.Headers.UserAgent.ToString(), ctx.Request.Headers.IfModifiedSince.ToString(), ctx.Request.QueryString.Value ?? ""));
         }
     }
 
