@@ -262,6 +262,20 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         Assert.All(Directory.GetFiles(DebugDir), f => Assert.DoesNotContain(Key, f));
     }
 
+    [Fact]
+    public async Task A_request_timeout_that_is_not_a_positive_number_is_a_usage_error_naming_where_it_came_from()
+    {
+        var option = await cli.RunJobAsync("run", "--arxiv-url", server.Url, "--request-timeout", "0", "--category", "hep-th");
+        cli.Environment["ARXIV_DIGEST_REQUEST_TIMEOUT"] = "soon";
+        var variable = await cli.RunJobAsync("run", "--arxiv-url", server.Url, "--category", "hep-th");
+
+        Assert.Equal(2, option.ExitCode);
+        Assert.Contains("error: --request-timeout: request timeout must be a number of seconds above 0 and at most 3600, got '0'", option.Stderr);
+        Assert.Equal(2, variable.ExitCode);
+        Assert.Contains("ARXIV_DIGEST_REQUEST_TIMEOUT", variable.Stderr);
+        Assert.Empty(server.Requests);
+    }
+
     private string DebugDir => Path.Combine(cli.Dir, "debug");
 
     /// <summary>The listing page as arXiv showed it one announcement earlier (its date only).</summary>
