@@ -131,9 +131,21 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
                     }
 
                     last = last with { Body = received.ToArray(), Complete = true };
+                    byte[] decompressed;
+                    try
+                    {
+                        decompressed = Decompress(last.Body, response.Content.Headers.ContentEncoding);
+                    }
+                    catch (InvalidDataException) when (!response.IsSuccessStatusCode)
+                    {
+                        decompressed = last.Body; // an error page: its status says what matters
+                    }
+
+                    // Saved decompressed when it can be (an error page readable in the debug file), else as received.
+                    last = last with { Body = decompressed };
                     if (response.IsSuccessStatusCode)
                     {
-                        var body = Decode(Decompress(last.Body, response.Content.Headers.ContentEncoding), response.Content.Headers.ContentType?.CharSet);
+                        var body = Decode(decompressed, response.Content.Headers.ContentType?.CharSet);
                         return new FetchResponse(url, response.StatusCode, body, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified, last);
                     }
 

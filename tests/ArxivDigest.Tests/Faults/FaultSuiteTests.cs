@@ -247,10 +247,13 @@ public sealed class FaultSuiteTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_key_in_the_query_string_is_redacted_in_the_error_the_log_and_the_saved_response()
+    public async Task A_key_in_the_query_string_and_cookie_or_token_headers_are_redacted_in_the_error_the_log_and_the_saved_response()
     {
         const string Key = "SeCrEt-4f9a2c";
-        FaultEveryAttempt("/list/hep-th/new", new Fault(500, Body: $"<html><body>bad request: /list/hep-th/new?api_key={Key}</body></html>"));
+        FaultEveryAttempt("/list/hep-th/new", new Fault(500, Body: $"<html><body>bad request: /list/hep-th/new?api_key={Key}</body></html>")
+        {
+            Headers = new Dictionary<string, string> { ["Set-Cookie"] = "session=cookie-9d8e7f; Path=/", ["X-Api-Token"] = "hdr-5b6c7d", ["X-Request-Id"] = "req-42" },
+        });
 
         var result = await cli.RunJobAsync(
             "run", "--arxiv-url", $"{server.Url}/?api_key={Key}", "--request-interval", "0.05", "--category", "hep-th", "--query", "black hole");
@@ -259,6 +262,10 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         Assert.DoesNotContain(Key, result.Stdout + result.Stderr);
         Assert.DoesNotContain(Key, saved);
         Assert.Contains("api_key=REDACTED", saved);
+        Assert.DoesNotContain("cookie-9d8e7f", saved);
+        Assert.DoesNotContain("hdr-5b6c7d", saved);
+        Assert.True(saved.Contains("Set-Cookie: REDACTED", StringComparison.Ordinal), saved);
+        Assert.True(saved.Contains("X-Request-Id: req-42", StringComparison.OrdinalIgnoreCase), saved);
         Assert.All(Directory.GetFiles(DebugDir), f => Assert.DoesNotContain(Key, f));
     }
 

@@ -33,7 +33,11 @@ public enum FaultKind
 }
 
 /// <summary>A scripted answer served before the normal content (503 + Retry-After, 500, a broken body, ...).</summary>
-public sealed record Fault(int Status, string? RetryAfter = null, string Body = "<html><body><h1>Service Unavailable</h1></body></html>", FaultKind Kind = FaultKind.Respond, TimeSpan? Stall = null, string ContentType = "text/html");
+public sealed record Fault(int Status, string? RetryAfter = null, string Body = "<html><body><h1>Service Unavailable</h1></body></html>", FaultKind Kind = FaultKind.Respond, TimeSpan? Stall = null, string ContentType = "text/html")
+{
+    /// <summary>Extra response headers (e.g. Set-Cookie), sent with <see cref="FaultKind.Respond"/>.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// An in-process arXiv on 127.0.0.1 (Kestrel, port 0) serving recorded responses: listing pages at
@@ -111,6 +115,11 @@ public sealed class FakeArxivServer : IAsyncDisposable
                 if (fault.RetryAfter is not null)
                 {
                     ctx.Response.Headers.RetryAfter = fault.RetryAfter;
+                }
+
+                foreach (var (name, value) in fault.Headers)
+                {
+                    ctx.Response.Headers[name] = value;
                 }
 
                 ctx.Response.ContentType = fault.ContentType;
