@@ -123,7 +123,7 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         var result = await Run();
 
         AssertDigest(result, "2024-08-09");
-        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(2, server.RequestsStarted);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class FaultSuiteTests : IAsyncLifetime
 
         var saved = AssertSourceError(result, ListingUrl(), "not complete within 1 s");
         Assert.Contains("gave up after 4 attempts", result.Stderr);
-        Assert.Equal(Attempts, server.Requests.Count);
+        Assert.Equal(Attempts, server.RequestsStarted);
         Assert.Contains("body: 1024 bytes (incomplete)", saved);
         AssertDigest(await Run(), "2024-08-09");
     }
@@ -161,7 +161,7 @@ public sealed class FaultSuiteTests : IAsyncLifetime
         var result = await Run();
 
         AssertSourceError(result, ListingUrl(), "connection broken");
-        Assert.Equal(Attempts, server.Requests.Count);
+        Assert.Equal(Attempts, server.RequestsStarted);
         AssertDigest(await Run(), "2024-08-09");
     }
 

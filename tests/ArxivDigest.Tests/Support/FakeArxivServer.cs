@@ -49,6 +49,10 @@ public sealed class FakeArxivServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentQueue<SeenRequest> seen = new();
     private int inFlight;
+    private int started;
+
+    /// <summary>Requests received so far, counted on arrival (<see cref="Requests"/> logs them when they end).</summary>
+    public int RequestsStarted => Volatile.Read(ref started);
 
     public ConcurrentDictionary<string, string> Listings { get; } = new(StringComparer.Ordinal);
 
@@ -96,6 +100,7 @@ public sealed class FakeArxivServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext ctx)
     {
         var start = DateTimeOffset.UtcNow;
+        Interlocked.Increment(ref started);
         var now = Interlocked.Increment(ref inFlight);
         MaxConcurrent = Math.Max(MaxConcurrent, now);
         var path = ctx.Request.Path.Value ?? "";
