@@ -160,7 +160,13 @@ public static class CliApp
     private static async Task<int> WithJobAsync(RawOptions raw, CliContext context, Func<DigestJob, Settings, Task<int>> work)
     {
         var settings = SettingsResolver.Resolve(raw, context.Environment);
-        var politeness = new PolitenessOptions { RequestInterval = settings.RequestInterval, InitialBackoff = TimeSpan.FromSeconds(Math.Max(0.1, 2 * settings.RequestInterval.TotalSeconds)) };
+        var politeness = new PolitenessOptions
+        {
+            RequestInterval = settings.RequestInterval,
+            InitialBackoff = TimeSpan.FromSeconds(Math.Max(0.1, 2 * settings.RequestInterval.TotalSeconds)),
+            Timeout = settings.RequestTimeout,
+            DebugDirectory = DebugDirectory(settings.Db),
+        };
         using var http = context.HttpHandler is { } handler
             ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }
             : PoliteHttpClient.CreateHttpClient(politeness);
@@ -206,6 +212,13 @@ public static class CliApp
         var job = new ImportJob(store, new Reporter(context.Out, context.Error, context.Interactive, context.Time), context.Error, context.Time);
         return await job.RunAsync(new ImportOptions { File = file, BatchSize = batchSize }, ct);
     }
+
+    /// <summary>
+    /// Failed responses are kept next to the database, <c>{db dir}/debug</c>; with a PostgreSQL database, under the
+    /// user's data directory.
+    /// </summary>
+    private static string DebugDirectory(string db) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(PostgresConnectionString.IsPostgres(db) ? Settings.DefaultDbPath() : db)) ?? ".", "debug");
 
     private static int ConfigInit(string? path, bool force, CliContext context)
     {

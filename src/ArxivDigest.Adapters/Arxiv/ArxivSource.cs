@@ -28,15 +28,25 @@ public sealed record SourceOptions
         ? Combine(ArxivUrl, $"list/{category}/new")
         : Combine(RssUrl, $"rss/{category}");
 
-    private static Uri Combine(Uri baseUrl, string path) => new(baseUrl.ToString().TrimEnd('/') + "/" + path);
+    /// <summary>The path appended to the base URL's path; a query on the base URL (a mirror's key) is kept.</summary>
+    private static Uri Combine(Uri baseUrl, string path)
+    {
+        var builder = new UriBuilder(baseUrl);
+        builder.Path = builder.Path.TrimEnd('/') + "/" + path;
+        return builder.Uri;
+    }
 }
 
-/// <summary>One category's announcement, and whether it came from the network or unchanged from the store.</summary>
-public sealed record FetchedAnnouncement(Announcement Announcement, bool Unchanged);
+/// <summary>
+/// One category's announcement, whether it came from the network or unchanged from the store, and the response it was
+/// read from (to save for debugging when a later check rejects it).
+/// </summary>
+public sealed record FetchedAnnouncement(Announcement Announcement, bool Unchanged, ResponseSnapshot? Response = null);
 
 /// <summary>
 /// The source seam for daily announcements: reads one category's latest mailing from the listing page, RSS, or a
 /// saved file, using the store's validators for a conditional GET (an unchanged listing is read back from the store).
+/// A response that cannot be read is saved for debugging and the error names the file.
 /// </summary>
 public sealed class ArxivSource(PoliteHttpClient http, IPaperStore store, SourceOptions options)
 {
@@ -48,14 +58,15 @@ public sealed class ArxivSource(PoliteHttpClient http, IPaperStore store, Source
         }
 
         var url = options.UrlFor(category);
-        var state = await store.GetFetchStateAsync(url.ToString(), cancellationToken);
+        var shown = Redaction.Url(url);
+        var state = await store.GetFetchStateAsync(shown, cancellationToken);
         var response = await http.GetAsync(url, state?.ETag, state?.LastModified, cancellationToken);
         if (response.NotModified && state?.ListingDate is { } date
             && await store.GetAnnouncementAsync(category, date, cancellationToken) is not null)
         {
             var papers = await store.GetAnnouncedPapersAsync(category, date, cancellationToken);
             return new FetchedAnnouncement(
-                new Announcement { Category = category, ListingDate = date, Papers = papers, Origin = url.ToString() },
+                new Announcement { Category = category, ListingDate = date, Papers = papers, Origin = shown },
                 true);
         }
 
@@ -65,9 +76,18 @@ public sealed class ArxivSource(PoliteHttpClient http, IPaperStore store, Source
             response = await http.GetAsync(url, null, null, cancellationToken);
         }
 
-        var announcement = Parse(response.Body ?? "", category, url.ToString());
-        await store.SaveFetchStateAsync(new FetchState(url.ToString(), response.ETag, response.LastModified, announcement.ListingDate), cancellationToken);
-        return new FetchedAnnouncement(announcement, false);
+        Announcement announcement;
+        try
+        {
+            announcement = Parse(response.Body ?? "", category, shown);
+        }
+        catch (ArxivFormatException e)
+        {
+            throw new ArxivFormatException(e.Origin, e.Reason + http.SaveForDebugging(response.Raw, e.Message), e);
+        }
+
+        await store.SaveFetchStateAsync(new FetchState(shown, response.ETag, response.LastModified, announcement.ListingDate), cancellationToken);
+        return new FetchedAnnouncement(announcement, false, response.Raw);
     }
 
     private Announcement Parse(string body, string category, string origin) => options.Kind == SourceKind.Listing

@@ -6,7 +6,9 @@ using ArxivDigest.Rendering;
 namespace ArxivDigest.Output;
 
 /// <summary>
-/// Writes a digest's files at <c>{out}/{name}/{listing-date}.{ext}</c>, each atomically (temp file + rename).
+/// Writes a digest's files at <c>{out}/{name}/{listing-date}.{ext}</c>, each atomically (temp file flushed to disk,
+/// then renamed over the target), so a file never exists half-written, even if the process is killed. The JSON file,
+/// which carries the digest's status ("complete"), is written last: it never says complete before the other files are.
 /// If the files already hold the same digest, the earlier generation time is kept so that the bytes do not change.
 /// </summary>
 public static class DigestWriter
@@ -31,8 +33,9 @@ public static class DigestWriter
             }
         }
 
+        RemoveAbandonedTemps(dir);
         var changed = false;
-        foreach (var (renderer, path) in renderers.Zip(paths))
+        foreach (var (renderer, path) in renderers.Zip(paths).OrderBy(x => x.First.Extension == "json" ? 1 : 0))
         {
             var content = renderer.RenderToString(digest);
             if (File.Exists(path) && File.ReadAllText(path) == content)
@@ -49,9 +52,57 @@ public static class DigestWriter
 
     public static void WriteAtomically(string path, string content)
     {
-        var temp = path + $".tmp-{Environment.ProcessId}";
-        File.WriteAllText(temp, content, new UTF8Encoding(false));
+        var temp = path + TempMarker + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            var bytes = new UTF8Encoding(false).GetBytes(content);
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true); // the rename must not reach the disk before the bytes do
+        }
+
         File.Move(temp, path, overwrite: true);
+    }
+
+    private const string TempMarker = ".tmp-";
+
+    /// <summary>Deletes temp files left by a killed writer (its process id no longer runs).</summary>
+    private static void RemoveAbandonedTemps(string dir)
+    {
+        foreach (var temp in Directory.EnumerateFiles(dir, "*" + TempMarker + "*"))
+        {
+            var pidText = temp[(temp.LastIndexOf(TempMarker, StringComparison.Ordinal) + TempMarker.Length)..];
+            if (!int.TryParse(pidText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next run.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
     }
 
     private static DateTimeOffset? PreviousGeneratedAt(string jsonPath)

@@ -224,6 +224,39 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
         }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlySet<string>> GetInterruptedChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlySet<string>>("cannot read the delivery ledger", async c =>
+        {
+            await using var command = Command(c, null, "SELECT channel FROM deliveries WHERE digest = @digest AND listing_date = @date AND delivered = 2");
+            command.Parameters.AddWithValue("digest", digest);
+            command.Parameters.AddWithValue("date", listingDate);
+            var channels = new HashSet<string>(StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                channels.Add(reader.GetString(0));
+            }
+
+            return channels;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task MarkSendingAsync(string digest, DateOnly listingDate, string channel, DateTimeOffset at, CancellationToken cancellationToken) =>
+        RunAsync("cannot record a delivery", async c =>
+        {
+            await using var command = Command(c, null, """
+                INSERT INTO deliveries (digest, listing_date, channel, delivered, attempts, last_error, updated_at)
+                VALUES (@digest, @date, @channel, 2, 0, NULL, @at)
+                ON CONFLICT (digest, listing_date, channel) DO UPDATE SET delivered = 2, updated_at = excluded.updated_at
+                """);
+            command.Parameters.AddWithValue("digest", digest);
+            command.Parameters.AddWithValue("date", listingDate);
+            command.Parameters.AddWithValue("channel", channel);
+            command.Parameters.AddWithValue("at", SqliteStore.FormatTime(at));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task RecordDeliveryAsync(string digest, DateOnly listingDate, string channel, bool delivered, string? error, DateTimeOffset at, CancellationToken cancellationToken) =>
         RunAsync("cannot record a delivery", async c =>
         {
@@ -231,7 +264,7 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
                 INSERT INTO deliveries (digest, listing_date, channel, delivered, attempts, last_error, updated_at)
                 VALUES (@digest, @date, @channel, @delivered, 1, @error, @at)
                 ON CONFLICT (digest, listing_date, channel) DO UPDATE SET
-                    delivered = greatest(deliveries.delivered, excluded.delivered),
+                    delivered = CASE WHEN excluded.delivered = 1 OR deliveries.delivered = 1 THEN 1 ELSE 0 END,
                     attempts = deliveries.attempts + 1,
                     last_error = excluded.last_error,
                     updated_at = excluded.updated_at

@@ -32,6 +32,53 @@ public sealed partial class SqliteStore : IDeliveryLedger
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> GetInterruptedChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var command = Command(null, "SELECT channel FROM deliveries WHERE digest = $digest AND listing_date = $date AND delivered = 2");
+            command.Parameters.AddWithValue("$digest", digest);
+            command.Parameters.AddWithValue("$date", FormatDate(listingDate));
+            var channels = new HashSet<string>(StringComparer.Ordinal);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                channels.Add(reader.GetString(0));
+            }
+
+            return channels;
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail("cannot read the delivery ledger", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task MarkSendingAsync(string digest, DateOnly listingDate, string channel, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var command = Command(null, """
+                INSERT INTO deliveries (digest, listing_date, channel, delivered, attempts, last_error, updated_at)
+                VALUES ($digest, $date, $channel, 2, 0, NULL, $at)
+                ON CONFLICT (digest, listing_date, channel) DO UPDATE SET delivered = 2, updated_at = excluded.updated_at
+                """);
+            command.Parameters.AddWithValue("$digest", digest);
+            command.Parameters.AddWithValue("$date", FormatDate(listingDate));
+            command.Parameters.AddWithValue("$channel", channel);
+            command.Parameters.AddWithValue("$at", at.ToString("O", CultureInfo.InvariantCulture));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail("cannot record a delivery", ex);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task RecordDeliveryAsync(string digest, DateOnly listingDate, string channel, bool delivered, string? error, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -41,7 +88,7 @@ public sealed partial class SqliteStore : IDeliveryLedger
                 INSERT INTO deliveries (digest, listing_date, channel, delivered, attempts, last_error, updated_at)
                 VALUES ($digest, $date, $channel, $delivered, 1, $error, $at)
                 ON CONFLICT (digest, listing_date, channel) DO UPDATE SET
-                    delivered = max(deliveries.delivered, excluded.delivered),
+                    delivered = CASE WHEN excluded.delivered = 1 OR deliveries.delivered = 1 THEN 1 ELSE 0 END,
                     attempts = deliveries.attempts + 1,
                     last_error = excluded.last_error,
                     updated_at = excluded.updated_at

@@ -50,9 +50,11 @@ public sealed class CommonOptions
 
     public Option<string> RequestInterval { get; } = new("--request-interval") { Description = "Seconds between requests to one host; default 3 (minimum for arxiv.org)", HelpName = "SECONDS" };
 
+    public Option<string> RequestTimeout { get; } = new("--request-timeout") { Description = "Seconds to wait for one arXiv response before retrying; default 60", HelpName = "SECONDS" };
+
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Config, Db, Out, Category, Query, Include, Source, ArxivUrl, RssUrl, ApiUrl, FromFile, Format, Timezone, Language, Translator, TranslatorUrl, TranslatorModel, TranslationConcurrency, Glossary, Tldr, Resend, RequestInterval })
+        foreach (var o in new Option[] { Config, Db, Out, Category, Query, Include, Source, ArxivUrl, RssUrl, ApiUrl, FromFile, Format, Timezone, Language, Translator, TranslatorUrl, TranslatorModel, TranslationConcurrency, Glossary, Tldr, Resend, RequestInterval, RequestTimeout })
         {
             command.Options.Add(o);
         }
@@ -82,5 +84,6 @@ public sealed class CommonOptions
         Tldr = r.GetValue(Tldr),
         Resend = r.GetValue(Resend),
         RequestInterval = r.GetValue(RequestInterval),
+        RequestTimeout = r.GetValue(RequestTimeout),
     };
 }

@@ -7,7 +7,7 @@ public static class DefaultConfig
         # ArxivDigest configuration (TOML). Every key is optional; the values shown are the defaults.
         # Each key can also be set by a command-line option (--db ...) and by an environment variable named after the
         # option: ARXIV_DIGEST_DB, _OUT, _CATEGORY (comma-separated), _QUERY (;-separated), _INCLUDE, _SOURCE,
-        # _ARXIV_URL, _RSS_URL, _API_URL, _FORMAT, _TIMEZONE, _LANGUAGE, _TRANSLATOR, _REQUEST_INTERVAL, _CONFIG.
+        # _ARXIV_URL, _RSS_URL, _API_URL, _FORMAT, _TIMEZONE, _LANGUAGE, _TRANSLATOR, _REQUEST_INTERVAL, _REQUEST_TIMEOUT, _CONFIG.
         # The command line wins, then the environment, then this file.
 
         # SQLite database (embedded, nothing to install). Default: ~/.local/share/arxiv-digest/arxiv-digest.db
@@ -37,6 +37,10 @@ public static class DefaultConfig
 
         # Seconds between two requests to one host. arXiv asks for at least 3; lower values are refused for arxiv.org.
         request_interval = 3
+
+        # Seconds to wait for one response (headers and body) before retrying. Failed responses are saved for
+        # debugging in a "debug" folder next to the database, with keys and cookies redacted.
+        request_timeout = 60
 
         # Output formats: "text" (the reference layout), "markdown", "json".
         formats = ["text", "markdown", "json"]

@@ -42,6 +42,7 @@ public static class ConfigFile
         ["template_html"] = typeof(string),
         ["html_show"] = typeof(string),
         ["request_interval"] = typeof(double),
+        ["request_timeout"] = typeof(double),
         ["holidays"] = typeof(string[]),
     };
 

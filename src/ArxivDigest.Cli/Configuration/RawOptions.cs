@@ -46,4 +46,6 @@ public sealed record RawOptions
     public bool Resend { get; init; }
 
     public string? RequestInterval { get; init; }
+
+    public string? RequestTimeout { get; init; }
 }

@@ -44,6 +44,9 @@ public sealed record Settings
 
     public required TimeSpan RequestInterval { get; init; }
 
+    /// <summary>Longest wait for one arXiv response (default 60 s); a timeout is retried.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     public required IReadOnlyList<DigestSpec> Digests { get; init; }
 
     public required IReadOnlySet<DateOnly> Holidays { get; init; }

@@ -36,7 +36,7 @@ public static class SettingsResolver
     [
         "CONFIG", "DB", "OUT", "CATEGORY", "QUERY", "INCLUDE", "SOURCE", "ARXIV_URL", "RSS_URL", "API_URL", "FROM_FILE",
         "FORMAT", "TIMEZONE", "LANGUAGE", "TRANSLATOR", "REQUEST_INTERVAL", "DEBUG", "TRANSLATOR_URL", "TRANSLATOR_MODEL",
-        "TRANSLATION_CONCURRENCY", "GLOSSARY", "TLDR",
+        "TRANSLATION_CONCURRENCY", "GLOSSARY", "TLDR", "REQUEST_TIMEOUT",
     ];
 
     /// <summary>Config file read when --config is not given and it exists: ~/.config/arxiv-digest/config.toml.</summary>
@@ -324,6 +324,8 @@ public static class SettingsResolver
             }
         }
 
+        var requestTimeout = RequestTimeout(cli, env, file, problems);
+
         var holidays = new HashSet<DateOnly>(ArxivSchedule.BuiltInHolidays);
         if (file?.TopLevel.TryGetValue("holidays", out var hv) == true)
         {
@@ -428,6 +430,7 @@ public static class SettingsResolver
             TranslationPrices = prices,
             GlossaryPath = glossary.Value is null ? null : ExpandHome(glossary.Value),
             RequestInterval = interval,
+            RequestTimeout = requestTimeout,
             Digests = digests,
             Holidays = holidays,
             ConfigPath = file is not null ? configPath : null,
@@ -435,6 +438,32 @@ public static class SettingsResolver
             MailRenderers = (mailText, mailHtml),
             Resend = cli.Resend,
         };
+    }
+
+    /// <summary>--request-timeout, ARXIV_DIGEST_REQUEST_TIMEOUT or request_timeout: seconds, default 60.</summary>
+    private static TimeSpan RequestTimeout(RawOptions cli, Dictionary<string, string> env, ConfigFile.Parsed? file, List<ConfigProblem> problems)
+    {
+        var text = cli.RequestTimeout ?? Env(env, "REQUEST_TIMEOUT")?.Value;
+        var where = cli.RequestTimeout is not null ? "--request-timeout" : EnvPrefix + "REQUEST_TIMEOUT";
+        double? seconds = text is null ? null : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : double.NaN;
+        if (seconds is null && file?.TopLevel.TryGetValue("request_timeout", out var v) == true)
+        {
+            seconds = (double)v.Value;
+            where = v.Where;
+        }
+
+        if (seconds is not { } sec)
+        {
+            return TimeSpan.FromSeconds(60);
+        }
+
+        if (double.IsNaN(sec) || sec <= 0 || sec > 3600)
+        {
+            problems.Add(new ConfigProblem(where, $"request timeout must be a number of seconds above 0 and at most 3600, got '{text ?? sec.ToString(CultureInfo.InvariantCulture)}'"));
+            return TimeSpan.FromSeconds(60);
+        }
+
+        return TimeSpan.FromSeconds(sec);
     }
 
     private static List<ChannelConfig> Channels(

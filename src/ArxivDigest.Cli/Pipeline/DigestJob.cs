@@ -48,7 +48,7 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
         var result = new Dictionary<string, FetchedAnnouncement>(StringComparer.Ordinal);
         foreach (var category in settings.Digests.SelectMany(d => d.Categories).Distinct(StringComparer.Ordinal))
         {
-            var where = settings.Source.FromFile ?? settings.Source.UrlFor(category).ToString();
+            var where = settings.Source.FromFile ?? Redaction.Url(settings.Source.UrlFor(category));
             var fetched = await reporter.StepAsync($"fetching {category} from {where}", () => source.FetchAsync(category, cancellationToken));
             var a = fetched.Announcement;
             if (!fetched.Unchanged && a.Kind == AnnouncementKind.Papers && a.ListingDate is not null)
@@ -111,9 +111,9 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             if (dates.Count > 1)
             {
                 var stale = withPapers.Where(a => a.ListingDate != dates[^1]).Select(a => $"{a.Category} ({a.ListingDate:yyyy-MM-dd})");
-                throw new ArxivFormatException(
-                    withPapers.First(a => a.ListingDate != dates[^1]).Origin,
-                    $"stale listing: {string.Join(", ", stale)} behind the {dates[^1]:yyyy-MM-dd} listing of the other categories; try again later");
+                var first = withPapers.First(a => a.ListingDate != dates[^1]);
+                var reason = $"stale listing: {string.Join(", ", stale)} behind the {dates[^1]:yyyy-MM-dd} listing of the other categories; try again later";
+                throw new ArxivFormatException(first.Origin, reason + http.SaveForDebugging(fetched[first.Category].Response, reason));
             }
 
             var listingDate = dates[0];
@@ -253,9 +253,10 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             {
                 DeliveryState.Delivered => $"{digest.Name}: delivered to {o.Channel}",
                 DeliveryState.AlreadyDelivered => $"{digest.Name}: {o.Channel} already has the {digest.ListingDate:yyyy-MM-dd} digest (--resend to send again)",
+                DeliveryState.Interrupted => $"{digest.Name}: delivery of the {digest.ListingDate:yyyy-MM-dd} digest to channel {o.Channel} was interrupted and may have been sent; not resent; use --resend to send again",
                 _ => $"{digest.Name}: delivery to {o.Channel} failed, will retry on the next run: {o.Error}",
             };
-            if (o.State == DeliveryState.Failed)
+            if (o.State is DeliveryState.Failed or DeliveryState.Interrupted)
             {
                 reporter.Warn(line);
             }
@@ -278,7 +279,8 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
         }
 
         var delivered = await Ledger.GetDeliveredChannelsAsync(spec.Name, listingDate, cancellationToken);
-        if (!settings.Resend && channels.All(c => delivered.Contains(c.Name)))
+        var interrupted = await Ledger.GetInterruptedChannelsAsync(spec.Name, listingDate, cancellationToken);
+        if (!settings.Resend && channels.All(c => delivered.Contains(c.Name) || interrupted.Contains(c.Name)))
         {
             return true;
         }

@@ -2,12 +2,28 @@ using ArxivDigest.Digests;
 
 namespace ArxivDigest.Delivery;
 
-/// <summary>The delivery ledger (the store implements it): each (digest, listing date, channel) delivered at most once.</summary>
+/// <summary>
+/// The delivery ledger (the store implements it): each (digest, listing date, channel) delivered at most once.
+/// A row's state (<c>deliveries.delivered</c>): 0 failed, 1 delivered, 2 sending (marked before the send; a crash
+/// between the send and its record leaves it there, and the next run reports it instead of sending again).
+/// </summary>
 public interface IDeliveryLedger
 {
+    /// <summary>Channels with state 1 (delivered).</summary>
     Task<IReadOnlySet<string>> GetDeliveredChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken);
 
+    /// <summary>Sets state 2 (sending) before the send, durably; whatever the row held before.</summary>
+    Task MarkSendingAsync(string digest, DateOnly listingDate, string channel, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Records the send's outcome: state 1 when delivered; state 0 when failed, unless already 1.</summary>
     Task RecordDeliveryAsync(string digest, DateOnly listingDate, string channel, bool delivered, string? error, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Channels left in state 2 (sending): a send was interrupted and may have reached the channel. A store that
+    /// cannot tell returns none (its interrupted sends are then retried, at-least-once).
+    /// </summary>
+    Task<IReadOnlySet<string>> GetInterruptedChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(StringComparer.Ordinal));
 }
 
 /// <summary>What happened to one channel.</summary>
@@ -18,11 +34,16 @@ public enum DeliveryState
     Delivered,
     AlreadyDelivered,
     Failed,
+
+    /// <summary>An earlier send was interrupted (crash) and may have arrived; not resent without <c>resend</c>.</summary>
+    Interrupted,
 }
 
 /// <summary>
 /// Delivers a digest to every channel that has not had it yet (all of them with <c>resend</c>), recording each
 /// outcome in the ledger. One channel failing never stops the others (the failure policy lives here, not in channels).
+/// At most once: the ledger says "sending" before each send, so a process killed between the send and its record
+/// leaves a trace; that channel is then reported as <see cref="DeliveryState.Interrupted"/>, not sent again.
 /// </summary>
 public static class DeliveryFanOut
 {
@@ -30,6 +51,7 @@ public static class DeliveryFanOut
         Digest digest, IReadOnlyList<IDeliveryChannel> channels, IDeliveryLedger ledger, bool resend, TimeProvider time, CancellationToken cancellationToken)
     {
         var done = resend ? new HashSet<string>() : await ledger.GetDeliveredChannelsAsync(digest.Name, digest.ListingDate, cancellationToken);
+        var interrupted = resend ? new HashSet<string>() : await ledger.GetInterruptedChannelsAsync(digest.Name, digest.ListingDate, cancellationToken);
         var outcomes = new List<DeliveryOutcome>();
         foreach (var channel in channels)
         {
@@ -39,6 +61,13 @@ public static class DeliveryFanOut
                 continue;
             }
 
+            if (interrupted.Contains(channel.Name))
+            {
+                outcomes.Add(new DeliveryOutcome(channel.Name, DeliveryState.Interrupted));
+                continue;
+            }
+
+            await ledger.MarkSendingAsync(digest.Name, digest.ListingDate, channel.Name, time.GetUtcNow(), cancellationToken);
             try
             {
                 await channel.DeliverAsync(digest, cancellationToken);

@@ -126,6 +126,32 @@ public sealed class DeliveryEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delivery_left_sending_by_a_killed_run_is_reported_once_not_resent_and_resend_sends_it()
+    {
+        var config = Config();
+        await using (var store = await ArxivDigest.Storage.SqliteStore.OpenAsync(cli.Db, CancellationToken.None))
+        {
+            // What a run killed between its POST to b and the ledger update leaves behind.
+            await store.MarkSendingAsync("default", new DateOnly(2024, 8, 9), "b", DateTimeOffset.UtcNow, CancellationToken.None);
+        }
+
+        var first = await cli.RunJobAsync("run", "--config", config);
+        var second = await cli.RunJobAsync("run", "--config", config);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal(1, Count("a"));
+        Assert.Equal(0, Count("b"));
+        Assert.Contains("delivery of the 2024-08-09 digest to channel b was interrupted and may have been sent; not resent; use --resend to send again", first.Stderr);
+        Assert.DoesNotContain("delivery to b failed", first.Stderr);
+
+        var resend = await cli.RunJobAsync("run", "--config", config, "--resend");
+
+        Assert.True(resend.ExitCode == 0, resend.Stderr);
+        Assert.Equal(1, Count("b"));
+    }
+
+    [Fact]
     public async Task Resend_delivers_again_to_every_channel()
     {
         var config = Config();

@@ -11,10 +11,33 @@ using Microsoft.Extensions.Logging;
 namespace ArxivDigest.Tests.Support;
 
 /// <summary>One request as the fake server saw it.</summary>
-public sealed record SeenRequest(string Path, DateTimeOffset Start, DateTimeOffset End, int Status, string? UserAgent, string? IfModifiedSince);
+public sealed record SeenRequest(string Path, DateTimeOffset Start, DateTimeOffset End, int Status, string? UserAgent, string? IfModifiedSince, string Query = "");
 
-/// <summary>A scripted answer served before the normal content (503 + Retry-After, 500, ...).</summary>
-public sealed record Fault(int Status, string? RetryAfter = null, string Body = "<html><body><h1>Service Unavailable</h1></body></html>");
+/// <summary>How a scripted fault breaks the response.</summary>
+public enum FaultKind
+{
+    /// <summary>Answer with <see cref="Fault.Status"/>, <see cref="Fault.RetryAfter"/> and <see cref="Fault.Body"/>.</summary>
+    Respond,
+
+    /// <summary>Status 200, half of the normal content, then the connection is aborted (a reset mid-body).</summary>
+    ResetMidBody,
+
+    /// <summary>Status 200, the first KB of the normal content, then nothing for <see cref="Fault.Stall"/> (default 30 s).</summary>
+    Stall,
+
+    /// <summary>Content-Length of the whole normal content, half of it sent, then the response ends.</summary>
+    Truncated,
+
+    /// <summary>Status 200 with <c>Content-Encoding: gzip</c> and bytes that are not gzip.</summary>
+    GzipGarbage,
+}
+
+/// <summary>A scripted answer served before the normal content (503 + Retry-After, 500, a broken body, ...).</summary>
+public sealed record Fault(int Status, string? RetryAfter = null, string Body = "<html><body><h1>Service Unavailable</h1></body></html>", FaultKind Kind = FaultKind.Respond, TimeSpan? Stall = null, string ContentType = "text/html")
+{
+    /// <summary>Extra response headers (e.g. Set-Cookie), sent with <see cref="FaultKind.Respond"/>.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// An in-process arXiv on 127.0.0.1 (Kestrel, port 0) serving recorded responses: listing pages at
@@ -26,12 +49,22 @@ public sealed class FakeArxivServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentQueue<SeenRequest> seen = new();
     private int inFlight;
+    private int started;
+
+    /// <summary>Requests received so far, counted on arrival (<see cref="Requests"/> logs them when they end).</summary>
+    public int RequestsStarted => Volatile.Read(ref started);
 
     public ConcurrentDictionary<string, string> Listings { get; } = new(StringComparer.Ordinal);
 
     public ConcurrentDictionary<string, string> Feeds { get; } = new(StringComparer.Ordinal);
 
     public ConcurrentDictionary<string, ConcurrentQueue<Fault>> Faults { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Pause before every answer (at least 20 ms).</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
+    /// <summary>Compress bodies with gzip when the client accepts it (as arxiv.org does).</summary>
+    public bool Gzip { get; set; }
 
     public DateTimeOffset LastModified { get; set; } = new(2026, 3, 26, 0, 30, 0, TimeSpan.Zero);
 
@@ -67,13 +100,21 @@ public sealed class FakeArxivServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext ctx)
     {
         var start = DateTimeOffset.UtcNow;
+        Interlocked.Increment(ref started);
         var now = Interlocked.Increment(ref inFlight);
         MaxConcurrent = Math.Max(MaxConcurrent, now);
         var path = ctx.Request.Path.Value ?? "";
         try
         {
-            await Task.Delay(20); // long enough for overlapping requests to be seen as concurrent
-            if (Faults.TryGetValue(path, out var queue) && queue.TryDequeue(out var fault))
+            await Task.Delay(ResponseDelay > TimeSpan.FromMilliseconds(20) ? ResponseDelay : TimeSpan.FromMilliseconds(20)); // long enough for overlapping requests to be seen as concurrent
+            var fault = Faults.TryGetValue(path, out var queue) && queue.TryDequeue(out var next) ? next : null;
+            if (fault is { Kind: not FaultKind.Respond })
+            {
+                await BreakAsync(ctx, fault, Content(path));
+                return;
+            }
+
+            if (fault is not null)
             {
                 ctx.Response.StatusCode = fault.Status;
                 if (fault.RetryAfter is not null)
@@ -81,7 +122,12 @@ public sealed class FakeArxivServer : IAsyncDisposable
                     ctx.Response.Headers.RetryAfter = fault.RetryAfter;
                 }
 
-                ctx.Response.ContentType = "text/html";
+                foreach (var (name, value) in fault.Headers)
+                {
+                    ctx.Response.Headers[name] = value;
+                }
+
+                ctx.Response.ContentType = fault.ContentType;
                 await ctx.Response.WriteAsync(fault.Body);
                 return;
             }
@@ -114,12 +160,73 @@ public sealed class FakeArxivServer : IAsyncDisposable
             }
 
             ctx.Response.GetTypedHeaders().LastModified = LastModified;
+            if (Gzip && ctx.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.Ordinal))
+            {
+                ctx.Response.Headers.ContentEncoding = "gzip";
+                await using var gzip = new System.IO.Compression.GZipStream(ctx.Response.Body, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true);
+                await gzip.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body));
+                return;
+            }
+
             await ctx.Response.WriteAsync(body);
         }
         finally
         {
             Interlocked.Decrement(ref inFlight);
-            seen.Enqueue(new SeenRequest(path, start, DateTimeOffset.UtcNow, ctx.Response.StatusCode, ctx.Request.Headers.UserAgent.ToString(), ctx.Request.Headers.IfModifiedSince.ToString()));
+            seen.Enqueue(new SeenRequest(path, start, DateTimeOffset.UtcNow, ctx.Response.StatusCode, ctx.Request.Headers.UserAgent.ToString(), ctx.Request.Headers.IfModifiedSince.ToString(), ctx.Request.QueryString.Value ?? ""));
+        }
+    }
+
+    private string Content(string path)
+    {
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var body = parts switch
+        {
+            ["list", var cat, "new"] => Listings.GetValueOrDefault(cat),
+            ["rss", var feed] => Feeds.GetValueOrDefault(feed),
+            _ => null,
+        };
+        return body ?? "<html><body>Not Found</body></html>";
+    }
+
+    private static async Task BreakAsync(HttpContext ctx, Fault fault, string content)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "text/html; charset=utf-8";
+        switch (fault.Kind)
+        {
+            case FaultKind.ResetMidBody:
+                await ctx.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+                await ctx.Response.Body.FlushAsync();
+                await Task.Delay(50);
+                ctx.Abort();
+                break;
+            case FaultKind.Stall:
+                await ctx.Response.Body.WriteAsync(bytes.AsMemory(0, Math.Min(1024, bytes.Length)));
+                await ctx.Response.Body.FlushAsync();
+                try
+                {
+                    await Task.Delay(fault.Stall ?? TimeSpan.FromSeconds(30), ctx.RequestAborted);
+                    await ctx.Response.Body.WriteAsync(bytes.AsMemory(Math.Min(1024, bytes.Length)));
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up; so does the server.
+                }
+
+                break;
+            case FaultKind.Truncated:
+                ctx.Response.ContentLength = bytes.Length;
+                await ctx.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+                await ctx.Response.Body.FlushAsync();
+                break;
+            case FaultKind.GzipGarbage:
+                ctx.Response.Headers.ContentEncoding = "gzip";
+                var garbage = new byte[4096];
+                new Random(7).NextBytes(garbage);
+                await ctx.Response.Body.WriteAsync(garbage);
+                break;
         }
     }
 

@@ -83,6 +83,9 @@ public sealed partial class FakeWebhookServer : IAsyncDisposable
 
     public IReadOnlyList<WebhookHit> Hits => hits.ToList();
 
+    /// <summary>Pause between receiving (and recording) a request and answering it.</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
     public IReadOnlyList<string> Violations => violations.ToList();
 
     public ConcurrentDictionary<string, ConcurrentQueue<ScriptedAnswer>> Script { get; } = new(StringComparer.Ordinal);
@@ -153,6 +156,12 @@ public sealed partial class FakeWebhookServer : IAsyncDisposable
         }
 
         hits.Enqueue(new WebhookHit(platform, path, ctx.Request.QueryString.Value ?? "", body, answer.Status));
+        if (ResponseDelay > TimeSpan.Zero)
+        {
+            // Received and counted; the answer comes late (a client killed meanwhile never hears it).
+            await Task.Delay(ResponseDelay, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         ctx.Response.StatusCode = answer.Status;
         if (answer.Status != 204)
         {
