@@ -198,6 +198,8 @@ public sealed partial class SqliteStore : IPaperStore
                 }
             }
 
+            await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
+            await RefreshSearchDatesAsync(transaction, category, date, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
         }
         catch (SqliteException ex)
