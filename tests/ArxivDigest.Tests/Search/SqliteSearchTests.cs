@@ -53,6 +53,36 @@ public sealed class SqliteSearchTests : IDisposable
         Assert.All(page.Hits, h => Assert.Equal(query.Match(h.Paper), h.Match, MatchResultComparer.Instance));
     }
 
+    [Theory]
+    [InlineData("quantum", 7)]
+    [InlineData("cat:hep-th", 5)]
+    [InlineData("quantum -gravity", 3)]
+    [InlineData("black hole OR neutron star*", 1)]
+    public async Task Ranking_in_small_windows_pages_through_exactly_the_same_hits(string text, int window)
+    {
+        var (store, papers) = await StoreWithFixturesAsync();
+        await using var _ = store;
+        store.RankWindow = window;
+        var query = Query.Parse(text);
+        var expected = papers.Values.Where(p => query.Match(p) is not null).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+
+        var paged = new List<string>();
+        for (var offset = 0; ; offset += 4)
+        {
+            var page = await store.SearchAsync(query, new SearchFilter { Limit = 4, Offset = offset }, Ct);
+            paged.AddRange(page.Hits.Select(h => h.Paper.Id));
+            Assert.Equal(Enumerable.Range(offset + 1, page.Hits.Count), page.Hits.Select(h => h.Rank));
+            if (!page.HasMore)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(paged.Count, paged.Distinct().Count());
+        Assert.Equal(expected, paged.Order(StringComparer.Ordinal).ToList());
+        Assert.True(expected.Count > window, $"{expected.Count} hits");
+    }
+
     [Fact]
     public async Task Most_fixture_queries_have_hits_and_some_do_not_match_everything()
     {
