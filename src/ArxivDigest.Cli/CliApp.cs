@@ -120,6 +120,7 @@ public static class CliApp
         root.Subcommands.Add(digest);
         root.Subcommands.Add(daemon);
         root.Subcommands.Add(site);
+        root.Subcommands.Add(new SearchCommand().Build(context, (c, action) => Guard(c, action)));
         root.Subcommands.Add(config);
 
         // Help wraps at a fixed width, whatever terminal the process has, so it reads the same everywhere.
