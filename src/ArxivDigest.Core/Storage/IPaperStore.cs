@@ -85,7 +85,9 @@ public interface IPaperStore : IAsyncDisposable
     /// and the filter's category) and its paper date lies within <see cref="SearchFilter.From"/>..<see cref="SearchFilter.To"/>:
     /// an index may only narrow the candidates, never decide the result;</item>
     /// <item>hits are ordered by relevance (full-text rank, title hits weighted above abstract, author and comment
-    /// hits); a query with no positive text term (<c>NOT survey</c>, <c>cat:cs.LG</c>) orders by paper date, newest first;</item>
+    /// hits); a query with no positive text term (<c>NOT survey</c>, <c>cat:cs.LG</c>) orders by paper date, newest first.
+    /// To bound latency a store may order within successive windows of its newest candidates instead of over all of
+    /// them (SQLite: 4,000 full-text candidates at a time); the set of hits over all pages is the same either way;</item>
     /// <item>the page is hits <see cref="SearchFilter.Offset"/> .. Offset + <see cref="SearchFilter.Limit"/> - 1 of that order,
     /// and <see cref="SearchPage.HasMore"/> says whether a further hit exists;</item>
     /// <item>papers saved by <see cref="SaveAnnouncementAsync"/> or <see cref="SavePapersAsync"/> (new rows and rows
