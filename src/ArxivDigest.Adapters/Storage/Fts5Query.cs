@@ -102,6 +102,51 @@ internal static class Fts5Query
         _ => false,
     };
 
+    /// <summary>
+    /// One single-token FTS5 expression per word of every term of the tree (negated ones too: bm25 weighs every phrase
+    /// of the expression), or null for a term with a prefix (its doclist is merged in full whatever the query).
+    /// </summary>
+    public static IEnumerable<string?> TokenProbes(QueryNode node) => node switch
+    {
+        TermNode { Prefix: true } => [null],
+        TermNode { Field: QueryField.Category or QueryField.Id } t => [Term(t)],
+        TermNode t => t.Words.Select(w => Term(new TermNode(t.Field, [w], Exact: t.Exact))),
+        NotNode n => TokenProbes(n.Child),
+        AndNode a => a.Children.SelectMany(TokenProbes),
+        OrNode o => o.Children.SelectMany(TokenProbes),
+        _ => [],
+    };
+
+    /// <summary>
+    /// The positive title-or-abstract and title terms of the tree, restricted to the title column and ORed: the papers
+    /// where the query hits the title (null when it has no such term). Used to order, never to select.
+    /// </summary>
+    public static string? TitleTier(QueryNode node)
+    {
+        var terms = new List<string>();
+        Collect(node);
+        return terms.Count == 0 ? null : "(" + string.Join(" OR ", terms.Distinct(StringComparer.Ordinal)) + ")";
+
+        void Collect(QueryNode n)
+        {
+            switch (n)
+            {
+                case TermNode { Field: QueryField.Any or QueryField.Title } t:
+                    terms.Add(Term(t, "title"));
+                    break;
+                case NotNode { Child: NotNode inner }:
+                    Collect(inner.Child);
+                    break;
+                case AndNode a:
+                    a.Children.ToList().ForEach(Collect);
+                    break;
+                case OrNode o:
+                    o.Children.ToList().ForEach(Collect);
+                    break;
+            }
+        }
+    }
+
     private static bool IsExact(TermNode t) => t.Field switch
     {
         QueryField.Category or QueryField.Id => true,
@@ -109,7 +154,7 @@ internal static class Fts5Query
         _ => !t.Exact && !t.Prefix,
     };
 
-    private static string Term(TermNode t)
+    private static string Term(TermNode t, string? columnOverride = null)
     {
         switch (t.Field)
         {
@@ -125,7 +170,7 @@ internal static class Fts5Query
                 return "ident : " + Quote(SearchIndexText.Token(t.Value!.ToLowerInvariant())) + (t.Prefix ? "*" : "");
         }
 
-        var column = t.Field switch
+        var column = columnOverride ?? t.Field switch
         {
             QueryField.Title => "title",
             QueryField.Abstract => "abstract",

@@ -58,11 +58,14 @@ public sealed class SqliteSearchTests : IDisposable
     [InlineData("cat:hep-th", 5)]
     [InlineData("quantum -gravity", 3)]
     [InlineData("black hole OR neutron star*", 1)]
-    public async Task Ranking_in_small_windows_pages_through_exactly_the_same_hits(string text, int window)
+    [InlineData("quantum -cat:hep-th", 2)]
+    [InlineData("abs:mass* -abs:massive", 4)]
+    public async Task Ranking_in_tiers_and_date_windows_pages_through_exactly_the_same_hits(string text, int window)
     {
         var (store, papers) = await StoreWithFixturesAsync();
         await using var _ = store;
         store.RankWindow = window;
+        store.RankLimit = window;
         var query = Query.Parse(text);
         var expected = papers.Values.Where(p => query.Match(p) is not null).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
 
@@ -143,6 +146,26 @@ public sealed class SqliteSearchTests : IDisposable
         Assert.True(page.Hits[0].Score > page.Hits[1].Score);
         Assert.Equal(MatchField.Title, page.Hits[0].Match.Field);
         Assert.Equal(MatchField.Abstract, page.Hits[1].Match.Field);
+    }
+
+    [Fact]
+    public async Task With_a_common_word_title_hits_still_come_first()
+    {
+        await using var store = await SqliteStore.OpenAsync(DbPath, Ct);
+        store.RankLimit = 1;
+        await store.SavePapersAsync(
+            [
+                P("2601.00001", "Notes on sparse matrices", "We study the tokamak plasma."),
+                P("2601.00002", "A tokamak study", "We present measurements of confinement."),
+                P("2601.00003", "More sparse matrices", "Another tokamak."),
+            ],
+            "test",
+            Fetched,
+            Ct);
+
+        var page = await store.SearchAsync(Query.Parse("tokamak"), new SearchFilter(), Ct);
+
+        Assert.Equal(["2601.00002", "2601.00003", "2601.00001"], page.Hits.Select(h => h.Paper.Id));
     }
 
     [Fact]
