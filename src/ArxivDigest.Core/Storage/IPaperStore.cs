@@ -86,8 +86,9 @@ public interface IPaperStore : IAsyncDisposable
     /// an index may only narrow the candidates, never decide the result;</item>
     /// <item>hits are ordered by relevance (full-text rank, title hits weighted above abstract, author and comment
     /// hits); a query with no positive text term (<c>NOT survey</c>, <c>cat:cs.LG</c>) orders by paper date, newest first.
-    /// To bound latency a store may order within successive windows of its newest candidates instead of over all of
-    /// them (SQLite: 4,000 full-text candidates at a time); the set of hits over all pages is the same either way;</item>
+    /// To bound latency a store may use a coarser order for queries with very common words (SQLite: title hits first,
+    /// then the rest, newest first, in windows of its 4,000 newest candidates); the set of hits over all pages is the
+    /// same either way;</item>
     /// <item>the page is hits <see cref="SearchFilter.Offset"/> .. Offset + <see cref="SearchFilter.Limit"/> - 1 of that order,
     /// and <see cref="SearchPage.HasMore"/> says whether a further hit exists;</item>
     /// <item>papers saved by <see cref="SaveAnnouncementAsync"/> or <see cref="SavePapersAsync"/> (new rows and rows
