@@ -130,6 +130,41 @@ public static class SqliteMigrations
             PRIMARY KEY (digest, listing_date)
         ) WITHOUT ROWID;
         """,
+
+        // v6: full-text search (SearchIndexText says what each column holds). Self-contained: creates and fills nothing
+        // else; the index is filled lazily (rows above the watermark, and rows queued by the triggers).
+        """
+        CREATE VIRTUAL TABLE papers_fts USING fts5 (
+            title, abstract, authors, comments, categories, ident,
+            tokenize = 'ascii', content = '', contentless_delete = 1
+        );
+        INSERT INTO papers_fts (papers_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 3.0, 0.5, 0.0, 0.0)');
+
+        -- One row per paper id: the papers rowid of its latest version (also the papers_fts rowid) and its date.
+        CREATE TABLE search_index (
+            paper_rowid INTEGER PRIMARY KEY,
+            id          TEXT NOT NULL UNIQUE,
+            day         TEXT                 -- yyyy-MM-dd: first listing date, else published; null when unknown
+        );
+        CREATE INDEX ix_search_index_day ON search_index (day);
+
+        -- Papers rows changed in place or deleted since they were indexed.
+        CREATE TABLE search_pending (paper_rowid INTEGER PRIMARY KEY);
+
+        -- Every papers rowid up to last_rowid has been looked at by the indexer.
+        CREATE TABLE search_watermark (
+            singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+            last_rowid INTEGER NOT NULL
+        );
+        INSERT INTO search_watermark (singleton, last_rowid) VALUES (1, 0);
+
+        CREATE TRIGGER papers_search_updated AFTER UPDATE ON papers BEGIN
+            INSERT OR IGNORE INTO search_pending (paper_rowid) VALUES (new.rowid);
+        END;
+        CREATE TRIGGER papers_search_deleted AFTER DELETE ON papers BEGIN
+            INSERT OR IGNORE INTO search_pending (paper_rowid) VALUES (old.rowid);
+        END;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

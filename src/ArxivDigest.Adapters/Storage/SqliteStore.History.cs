@@ -22,6 +22,8 @@ public sealed partial class SqliteStore
                 }
             }
 
+            // New and changed rows are searchable once the save returns (rows above the watermark, in batches).
+            await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
         }
         catch (SqliteException ex)

@@ -201,6 +201,8 @@ public sealed partial class SqliteStore : IDigestStore
                 }
             }
 
+            await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
+            await RefreshSearchDatesAsync(transaction, category, date, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
         }
         catch (SqliteException ex)

@@ -1,3 +1,4 @@
+using ArxivDigest.Matching;
 using ArxivDigest.Papers;
 
 namespace ArxivDigest.Storage;
@@ -74,6 +75,28 @@ public interface IPaperStore : IAsyncDisposable
 
     /// <summary>The most recent runs, newest first.</summary>
     Task<IReadOnlyList<RunRecord>> GetRunsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Full-text search over the stored papers. Contract for every implementation:
+    /// <list type="bullet">
+    /// <item>only the latest stored version of each paper id is a candidate (highest version; an unknown version,
+    /// stored as 0, counts as older than any known one);</item>
+    /// <item>a paper is a hit exactly when <see cref="PaperSearch.Verify"/> says so (the query's reference semantics
+    /// and the filter's category) and its paper date lies within <see cref="SearchFilter.From"/>..<see cref="SearchFilter.To"/>:
+    /// an index may only narrow the candidates, never decide the result;</item>
+    /// <item>hits are ordered by relevance (full-text rank, title hits weighted above abstract, author and comment
+    /// hits); a query with no positive text term (<c>NOT survey</c>, <c>cat:cs.LG</c>) orders by paper date, newest first.
+    /// To bound latency a store may use a coarser order for queries with very common words (SQLite: title hits first,
+    /// then the rest, newest first, in windows of its 4,000 newest candidates); the set of hits over all pages is the
+    /// same either way;</item>
+    /// <item>the page is hits <see cref="SearchFilter.Offset"/> .. Offset + <see cref="SearchFilter.Limit"/> - 1 of that order,
+    /// and <see cref="SearchPage.HasMore"/> says whether a further hit exists;</item>
+    /// <item>papers saved by <see cref="SaveAnnouncementAsync"/> or <see cref="SavePapersAsync"/> (new rows and rows
+    /// changed in place) are searchable once the save returns.</item>
+    /// </list>
+    /// </summary>
+    /// <exception cref="ArgumentException">The filter is invalid (<see cref="PaperSearch.Validate"/>).</exception>
+    Task<SearchPage> SearchAsync(Query query, SearchFilter filter, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims the right to build and deliver <paramref name="digest"/> for <paramref name="listingDate"/> until

@@ -1,0 +1,238 @@
+using System.Text;
+using ArxivDigest.Matching;
+
+namespace ArxivDigest.Storage;
+
+/// <summary>
+/// Translates a query tree into an FTS5 MATCH expression over the columns <see cref="SearchIndexText"/> writes. The
+/// expression selects a SUPERSET of the papers the query matches (each candidate is then verified with the
+/// reference matcher); null means the index cannot narrow the query (pure negations such as <c>NOT survey</c>).
+/// <para>
+/// A translation is also marked exact when it selects precisely the matching papers: plain phrases in title,
+/// abstract and comments (the index holds the same folded words the matcher compares), author phrases and
+/// prefixes (lower-case words, names kept apart), categories and ids (one token each). Only exact translations
+/// may be negated (<c>a NOT b</c>): negating a superset would drop true matches. Inexact ones: exact-case terms
+/// (<c>=GAN</c>, indexed folded) and text prefixes (the index holds folded words, <c>polic*</c> must also find
+/// <c>policy</c> stored as <c>polici</c>: see <see cref="PrefixFolds"/>).
+/// </para>
+/// </summary>
+internal static class Fts5Query
+{
+    /// <summary>An FTS5 expression (null: every paper) and whether it selects exactly the matches.</summary>
+    internal readonly record struct Translation(string? Expression, bool Exact);
+
+    public static Translation Translate(QueryNode node)
+    {
+        switch (node)
+        {
+            case TermNode t:
+                return new Translation(Term(t), IsExact(t));
+            case NotNode { Child: NotNode inner }:
+                return Translate(inner.Child);
+            case NotNode:
+                return new Translation(null, false);
+            case OrNode o:
+            {
+                var parts = o.Children.Select(Translate).ToList();
+                return parts.Any(p => p.Expression is null)
+                    ? new Translation(null, false)
+                    : new Translation("(" + string.Join(" OR ", parts.Select(p => p.Expression)) + ")", parts.All(p => p.Exact));
+            }
+
+            case AndNode a:
+            {
+                var positives = new List<string>();
+                var negatives = new List<string>();
+                var exact = true;
+                foreach (var child in a.Children)
+                {
+                    if (child is NotNode { Child: not NotNode } not)
+                    {
+                        var inner = Translate(not.Child);
+                        if (inner is { Exact: true, Expression: { } e })
+                        {
+                            negatives.Add(e);
+                        }
+                        else
+                        {
+                            exact = false; // left to verification
+                        }
+
+                        continue;
+                    }
+
+                    var part = Translate(child);
+                    if (part.Expression is null)
+                    {
+                        exact = false;
+                        continue;
+                    }
+
+                    positives.Add(part.Expression);
+                    exact &= part.Exact;
+                }
+
+                if (positives.Count == 0)
+                {
+                    return new Translation(null, false);
+                }
+
+                var expression = positives.Count == 1 ? positives[0] : "(" + string.Join(" AND ", positives) + ")";
+                if (negatives.Count > 0)
+                {
+                    expression = "(" + expression + " NOT (" + string.Join(" OR ", negatives) + "))";
+                }
+
+                return new Translation(expression, exact);
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(node));
+        }
+    }
+
+    /// <summary>True when the tree has a term on title, abstract, authors or comments outside any NOT (bm25 can rank it).</summary>
+    public static bool HasPositiveTextTerm(QueryNode node) => node switch
+    {
+        TermNode t => t.Field is not (QueryField.Category or QueryField.Id),
+        NotNode { Child: NotNode inner } => HasPositiveTextTerm(inner.Child),
+        NotNode => false,
+        AndNode a => a.Children.Any(HasPositiveTextTerm),
+        OrNode o => o.Children.Any(HasPositiveTextTerm),
+        _ => false,
+    };
+
+    /// <summary>
+    /// One single-token FTS5 expression per word of every term of the tree (negated ones too: bm25 weighs every phrase
+    /// of the expression), or null for a term with a prefix (its doclist is merged in full whatever the query).
+    /// </summary>
+    public static IEnumerable<string?> TokenProbes(QueryNode node) => node switch
+    {
+        TermNode { Prefix: true } => [null],
+        TermNode { Field: QueryField.Category or QueryField.Id } t => [Term(t)],
+        TermNode t => t.Words.Select(w => Term(new TermNode(t.Field, [w], Exact: t.Exact))),
+        NotNode n => TokenProbes(n.Child),
+        AndNode a => a.Children.SelectMany(TokenProbes),
+        OrNode o => o.Children.SelectMany(TokenProbes),
+        _ => [],
+    };
+
+    /// <summary>
+    /// The positive title-or-abstract and title terms of the tree, restricted to the title column and ORed: the papers
+    /// where the query hits the title (null when it has no such term). Used to order, never to select.
+    /// </summary>
+    public static string? TitleTier(QueryNode node)
+    {
+        var terms = new List<string>();
+        Collect(node);
+        return terms.Count == 0 ? null : "(" + string.Join(" OR ", terms.Distinct(StringComparer.Ordinal)) + ")";
+
+        void Collect(QueryNode n)
+        {
+            switch (n)
+            {
+                case TermNode { Field: QueryField.Any or QueryField.Title } t:
+                    terms.Add(Term(t, "title"));
+                    break;
+                case NotNode { Child: NotNode inner }:
+                    Collect(inner.Child);
+                    break;
+                case AndNode a:
+                    a.Children.ToList().ForEach(Collect);
+                    break;
+                case OrNode o:
+                    o.Children.ToList().ForEach(Collect);
+                    break;
+            }
+        }
+    }
+
+    private static bool IsExact(TermNode t) => t.Field switch
+    {
+        QueryField.Category or QueryField.Id => true,
+        QueryField.Author => !t.Exact,
+        _ => !t.Exact && !t.Prefix,
+    };
+
+    private static string Term(TermNode t, string? columnOverride = null)
+    {
+        switch (t.Field)
+        {
+            case QueryField.Category:
+            {
+                var value = t.Value!.ToLowerInvariant();
+                return t.Prefix
+                    ? "categories : " + Quote(SearchIndexText.Token(value)) + "*"
+                    : "categories : (" + Quote(SearchIndexText.Token(value)) + " OR " + Quote(SearchIndexText.Token(value + ".")) + "*)";
+            }
+
+            case QueryField.Id:
+                return "ident : " + Quote(SearchIndexText.Token(t.Value!.ToLowerInvariant())) + (t.Prefix ? "*" : "");
+        }
+
+        var column = columnOverride ?? t.Field switch
+        {
+            QueryField.Title => "title",
+            QueryField.Abstract => "abstract",
+            QueryField.Comments => "comments",
+            QueryField.Author => "authors",
+            _ => "{title abstract}",
+        };
+        var author = t.Field == QueryField.Author;
+        var words = new string[t.Words.Count];
+        for (var i = 0; i < words.Length; i++)
+        {
+            var lower = t.Words[i].ToLowerInvariant();
+            var isPrefix = t.Prefix && i == words.Length - 1;
+            words[i] = author || isPrefix ? lower : Tokens.FoldWord(lower);
+        }
+
+        if (!t.Prefix)
+        {
+            return column + " : " + Quote(string.Join(' ', words));
+        }
+
+        var head = words.Length > 1 ? string.Join(' ', words[..^1]) + " " : "";
+        var alternatives = new List<string> { Quote(head + words[^1]) + "*" };
+        if (!author)
+        {
+            alternatives.AddRange(PrefixFolds(words[^1]).Select(f => Quote(head + f)));
+        }
+
+        return column + " : " + (alternatives.Count == 1 ? alternatives[0] : "(" + string.Join(" OR ", alternatives) + ")");
+    }
+
+    /// <summary>
+    /// The folded forms of words that start with <paramref name="prefix"/> but whose folded form does not (the index
+    /// holds folded words, the prefix compares unfolded ones): <c>policy</c> → <c>polici</c>, <c>axes</c> → <c>ax</c>.
+    /// Folding rewrites at most the last three letters and only ASCII lower-case ones, so a word whose folded form
+    /// leaves the prefix is the prefix plus at most two such letters; all of those are tried.
+    /// </summary>
+    public static IReadOnlyList<string> PrefixFolds(string prefix)
+    {
+        var folds = new SortedSet<string>(StringComparer.Ordinal);
+        Add(prefix);
+        for (var a = 'a'; a <= 'z'; a++)
+        {
+            Add(prefix + a);
+            for (var b = 'a'; b <= 'z'; b++)
+            {
+                Add(string.Concat(prefix, a.ToString(), b.ToString()));
+            }
+        }
+
+        return [.. folds];
+
+        void Add(string word)
+        {
+            var folded = Tokens.FoldWord(word);
+            if (!folded.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                folds.Add(folded);
+            }
+        }
+    }
+
+    /// <summary>An FTS5 string: double quotes around, inner quotes doubled.</summary>
+    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,303 @@
+using System.Globalization;
+using ArxivDigest.Matching;
+using ArxivDigest.Papers;
+using Microsoft.Data.Sqlite;
+
+namespace ArxivDigest.Storage;
+
+/// <summary>
+/// Search: the query is translated to an FTS5 expression selecting a superset of its matches (<see cref="Fts5Query"/>),
+/// candidates are read in bm25 order (title weighted highest) and each is verified with the reference matcher, until
+/// the page and one more hit are found. Papers are only loaded for the candidates actually looked at.
+/// </summary>
+public sealed partial class SqliteStore
+{
+    /// <inheritdoc />
+    public async Task<SearchPage> SearchAsync(Query query, SearchFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        PaperSearch.Validate(filter);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await IndexPendingAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var page = await SearchOnceAsync(query, filter, cancellationToken).ConfigureAwait(false);
+            if (page is not null)
+            {
+                return page;
+            }
+
+            // The index points at rows that moved (VACUUM renumbers rowids): build it again, once.
+            await RebuildSearchIndexAsync(cancellationToken).ConfigureAwait(false);
+            return await SearchOnceAsync(query, filter, cancellationToken).ConfigureAwait(false)
+                ?? throw new StoreException(DatabasePath, "the search index is inconsistent with the papers table after a rebuild");
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail($"cannot search for \"{query.Text}\"", ex);
+        }
+    }
+
+    /// <summary>The page, or null when a candidate's index entry no longer names its papers row.</summary>
+    private async Task<SearchPage?> SearchOnceAsync(Query query, SearchFilter filter, CancellationToken cancellationToken)
+    {
+        var root = filter.CategoryTerm is { } category ? new AndNode([query.Root, category]) : query.Root;
+        var expression = Fts5Query.Translate(root).Expression;
+        var dates = (filter.From is null ? "" : " AND s.day >= $from") + (filter.To is null ? "" : " AND s.day <= $to");
+        var state = new PageState(query, filter);
+        using var load = LoadCommand();
+
+        if (expression is null)
+        {
+            // Nothing the index can narrow: every paper, newest first.
+            var scan = $"SELECT s.paper_rowid, 0.0 FROM search_index s WHERE 1{dates} ORDER BY s.day DESC, s.paper_rowid DESC";
+            return await RunPassAsync(scan, null, long.MinValue, long.MaxValue, state, load, cancellationToken).ConfigureAwait(false) is null ? null : state.Page();
+        }
+
+        // FTS candidates first (CROSS JOIN keeps the full-text table the outer loop), then the date filter.
+        string Candidates(string score, string order, bool join = false) => dates.Length == 0 && !join
+            ? $"SELECT f.rowid, {score} FROM papers_fts f WHERE papers_fts MATCH $match AND f.rowid >= $lo AND f.rowid < $hi ORDER BY {order}"
+            : $"SELECT f.rowid, {score} FROM papers_fts f CROSS JOIN search_index s ON s.paper_rowid = f.rowid WHERE papers_fts MATCH $match AND f.rowid >= $lo AND f.rowid < $hi{dates} ORDER BY {order}";
+
+        if (!Fts5Query.HasPositiveTextTerm(query.Root))
+        {
+            // cat:/id: only: by date, newest first, in windows of the newest candidates.
+            return await RunWindowsAsync(Candidates("0.0", "s.day DESC, s.paper_rowid DESC", join: true), expression, [expression], state, load, cancellationToken).ConfigureAwait(false)
+                ? state.Page() : null;
+        }
+
+        // bm25 first counts, for every phrase of the expression, the papers holding it (its IDF): cheap for the
+        // specific words of many queries, a scan of 100,000s of rows for a common word or a prefix. Those queries are
+        // ordered by tiers instead, within windows of the newest RankWindow candidates: title hits, then the rest.
+        if (!await AnyCommonPhraseAsync(root, cancellationToken).ConfigureAwait(false))
+        {
+            return await RunPassAsync(Candidates("f.rank", "f.rank"), expression, long.MinValue, long.MaxValue, state, load, cancellationToken).ConfigureAwait(false) is null
+                ? null : state.Page();
+        }
+
+        var passes = Fts5Query.TitleTier(query.Root) is { } title
+            ? new[] { $"({expression}) AND ({title})", $"({expression}) NOT ({title})" }
+            : [expression];
+        if (Fts5Query.TokenProbes(root).Any(t => t is null))
+        {
+            // A prefix's doclist is merged anew by every statement: one statement per tier, no windows.
+            foreach (var pass in passes)
+            {
+                var done = await RunPassAsync(Candidates("0.0", "f.rowid DESC"), pass, long.MinValue, long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);
+                if (done is null)
+                {
+                    return null;
+                }
+
+                if (done.Value)
+                {
+                    break;
+                }
+            }
+
+            return state.Page();
+        }
+
+        return await RunWindowsAsync(Candidates("0.0", "f.rowid DESC"), expression, passes, state, load, cancellationToken).ConfigureAwait(false)
+            ? state.Page() : null;
+    }
+
+    /// <summary>
+    /// True when some word of the query occurs in more than <see cref="RankLimit"/> papers, or the query has a prefix
+    /// term (each probe reads at most that many index entries; a phrase probe would read every paper holding its words).
+    /// </summary>
+    private async Task<bool> AnyCommonPhraseAsync(QueryNode root, CancellationToken cancellationToken)
+    {
+        using var probe = Command(null, "SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match LIMIT 1 OFFSET $skip");
+        var match = probe.Parameters.Add("$match", SqliteType.Text);
+        probe.Parameters.AddWithValue("$skip", RankLimit);
+        foreach (var token in Fts5Query.TokenProbes(root))
+        {
+            if (token is null)
+            {
+                return true;
+            }
+
+            match.Value = token;
+            if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> with each of <paramref name="passes"/> (MATCH expressions that together cover
+    /// <paramref name="expression"/>) over windows of <see cref="RankWindow"/> candidates of it, newest first.
+    /// False: stale index.
+    /// </summary>
+    private async Task<bool> RunWindowsAsync(string sql, string expression, IReadOnlyList<string> passes, PageState state, SqliteCommand load, CancellationToken cancellationToken)
+    {
+        using var windowStart = Command(null, """
+            SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid < $hi ORDER BY rowid DESC LIMIT 1 OFFSET $skip
+            """);
+        windowStart.Parameters.AddWithValue("$match", expression);
+        var windowHi = windowStart.Parameters.Add("$hi", SqliteType.Integer);
+        windowStart.Parameters.AddWithValue("$skip", RankWindow - 1);
+        var upper = long.MaxValue;
+        while (true)
+        {
+            windowHi.Value = upper;
+            var lower = await windowStart.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long l ? l : (long?)null;
+            foreach (var pass in passes)
+            {
+                var done = await RunPassAsync(sql, pass, lower ?? long.MinValue, upper, state, load, cancellationToken).ConfigureAwait(false);
+                if (done is null)
+                {
+                    return false;
+                }
+
+                if (done.Value)
+                {
+                    return true;
+                }
+            }
+
+            if (lower is null)
+            {
+                return true;
+            }
+
+            upper = lower.Value;
+        }
+    }
+
+    /// <summary>
+    /// Verifies the candidates of one pass in order into <paramref name="state"/>. True: the page is complete (and one
+    /// more hit seen); false: the candidates ran out; null: a candidate's index entry is stale.
+    /// </summary>
+    private async Task<bool?> RunPassAsync(string sql, string? match, long lo, long hi, PageState state, SqliteCommand load, CancellationToken cancellationToken)
+    {
+        using var candidates = Command(null, sql);
+        if (match is not null)
+        {
+            candidates.Parameters.AddWithValue("$match", match);
+        }
+
+        candidates.Parameters.AddWithValue("$lo", lo);
+        candidates.Parameters.AddWithValue("$hi", hi);
+        if (state.Filter.From is { } from)
+        {
+            candidates.Parameters.AddWithValue("$from", FormatDate(from));
+        }
+
+        if (state.Filter.To is { } to)
+        {
+            candidates.Parameters.AddWithValue("$to", FormatDate(to));
+        }
+
+        using var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var rowid = reader.GetInt64(0);
+            if (!state.Seen.Add(rowid))
+            {
+                continue;
+            }
+
+            var score = -reader.GetDouble(1);
+            load.Parameters["$r"].Value = rowid;
+            Paper paper;
+            DateOnly? day;
+            using (var row = await load.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false) || row.IsDBNull(2)
+                    || !string.Equals(row.GetString(0), row.GetString(2), StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
+                day = row.IsDBNull(1) ? null : ParseDate(row.GetString(1));
+                var version = row.GetInt32(3);
+                paper = new Paper
+                {
+                    Id = row.GetString(2),
+                    Version = version == 0 ? null : version,
+                    Title = row.GetString(4),
+                    Authors = AuthorsFromJson(row.GetString(5)),
+                    Abstract = row.GetString(6),
+                    Comments = row.IsDBNull(7) ? null : row.GetString(7),
+                    JournalRef = row.IsDBNull(8) ? null : row.GetString(8),
+                    Doi = row.IsDBNull(9) ? null : row.GetString(9),
+                    PrimaryCategory = row.GetString(10),
+                    Subjects = SubjectsFromJson(row.GetString(11)),
+                    Published = row.IsDBNull(12) ? null : ParseDate(row.GetString(12)),
+                    ListingDate = row.IsDBNull(13) ? null : ParseDate(row.GetString(13)),
+                };
+            }
+
+            if (PaperSearch.Verify(state.Query, state.Filter, new PaperText(paper)) is not { } verified)
+            {
+                continue;
+            }
+
+            state.Found++;
+            if (state.Found <= state.Filter.Offset)
+            {
+                continue;
+            }
+
+            if (state.Hits.Count == state.Filter.Limit)
+            {
+                state.More = true;
+                return true;
+            }
+
+            state.Hits.Add(new SearchHit(paper, state.Found, score, day, verified));
+        }
+
+        return false;
+    }
+
+    private SqliteCommand LoadCommand()
+    {
+        var load = Command(null, """
+            SELECT s.id, s.day, p.id, p.version, p.title, p.authors_json, p.abstract, p.comments, p.journal_ref, p.doi,
+                   p.primary_category, p.subjects_json, p.published,
+                   (SELECT min(ap.listing_date) FROM announcement_papers ap WHERE ap.paper_id = s.id)
+            FROM search_index s LEFT JOIN papers p ON p.rowid = s.paper_rowid
+            WHERE s.paper_rowid = $r
+            """);
+        load.Parameters.Add("$r", SqliteType.Integer);
+        return load;
+    }
+
+    /// <summary>The page being filled across passes.</summary>
+    private sealed class PageState(Query query, SearchFilter filter)
+    {
+        public Query Query { get; } = query;
+
+        public SearchFilter Filter { get; } = filter;
+
+        public List<SearchHit> Hits { get; } = [];
+
+        public HashSet<long> Seen { get; } = [];
+
+        public int Found { get; set; }
+
+        public bool More { get; set; }
+
+        public SearchPage Page() => new(Hits, More);
+    }
+
+    /// <summary>Queries whose words each occur in at most this many papers keep bm25 ranking (its IDF pass is then cheap).</summary>
+    internal int RankLimit { get; set; } = 10_000;
+
+    /// <summary>Candidates ordered together (by tier, or by date for cat:/id:-only queries); settable so tests can cross windows with few papers.</summary>
+    internal int RankWindow { get; set; } = 4000;
+
+    /// <summary>How many paper ids the search index holds (for diagnostics and tests).</summary>
+    public async Task<long> CountIndexedAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var command = Command(null, "SELECT count(*) FROM search_index");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,98 @@
+using ArxivDigest.Arxiv;
+using ArxivDigest.Matching;
+using ArxivDigest.Papers;
+using ArxivDigest.Storage;
+using ArxivDigest.Tests.Support;
+
+namespace ArxivDigest.Tests.Search;
+
+/// <summary>The search contract on PostgreSQL (scan and verify; skipped with a reason when there is no server).</summary>
+[RequiresPostgres]
+public sealed class PostgresSearchTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Fetched = new(2026, 3, 24, 1, 0, 0, TimeSpan.Zero);
+
+    private string schema = "";
+    private PostgresStore store = null!;
+    private readonly Dictionary<string, Paper> papers = new(StringComparer.Ordinal);
+
+    public async Task InitializeAsync()
+    {
+        if (Postgres.SkipReason is not null)
+        {
+            return;
+        }
+
+        (var cs, schema) = await Postgres.CreateSchemaAsync();
+        store = await PostgresStore.OpenAsync(cs, CancellationToken.None);
+        foreach (var (file, category) in new[] { ("listing/new-gr-qc-2024-08-09.html", "gr-qc"), ("listing/new-hep-th-2024-08-09.html", "hep-th") })
+        {
+            var announcement = ListingPageParser.ParseNew(await File.ReadAllTextAsync(Fixtures.At(file)), category, file);
+            await store.SaveAnnouncementAsync(announcement, file, Fetched, CancellationToken.None);
+            foreach (var p in announcement.Papers)
+            {
+                papers[p.Id] = p;
+            }
+        }
+
+        using var reader = new StreamReader(Fixtures.At("kaggle/snapshot-head-200-lines.jsonl"));
+        var kaggle = KaggleSnapshotReader.Read(reader, "kaggle").Select(l => l.Paper!).ToList();
+        await store.SavePapersAsync(kaggle, "kaggle", Fetched, CancellationToken.None);
+        foreach (var p in kaggle)
+        {
+            papers[p.Id] = p;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (store is not null)
+        {
+            await store.DisposeAsync();
+        }
+
+        if (schema.Length > 0)
+        {
+            await Postgres.DropSchemaAsync(schema);
+        }
+    }
+
+    [StoreFact]
+    public async Task Every_fixture_query_returns_exactly_what_the_reference_matcher_matches_and_pages_without_duplicates()
+    {
+        foreach (var text in SqliteSearchTests.QueryTexts)
+        {
+            var query = Query.Parse(text);
+            var expected = papers.Values.Where(p => query.Match(p) is not null).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+
+            var paged = new List<string>();
+            for (var offset = 0; ; offset += 7)
+            {
+                var page = await store.SearchAsync(query, new SearchFilter { Limit = 7, Offset = offset }, CancellationToken.None);
+                paged.AddRange(page.Hits.Select(h => h.Paper.Id));
+                if (!page.HasMore)
+                {
+                    break;
+                }
+            }
+
+            Assert.True(expected.SequenceEqual(paged.Order(StringComparer.Ordinal)), $"query {text}: expected {expected.Count} hits, got {paged.Count}");
+            Assert.Equal(paged.Count, paged.Distinct().Count());
+        }
+    }
+
+    [StoreFact]
+    public async Task Title_hits_come_before_abstract_only_hits_and_the_date_filter_applies()
+    {
+        var page = await store.SearchAsync(Query.Parse("black hole"), new SearchFilter { Limit = 100 }, CancellationToken.None);
+        var fields = page.Hits.Select(h => h.Match.Field).ToList();
+        Assert.Contains(MatchField.Title, fields);
+        Assert.Contains(MatchField.Abstract, fields);
+        Assert.True(fields.SkipWhile(f => f == MatchField.Title).All(f => f != MatchField.Title));
+
+        var dated = await store.SearchAsync(Query.Parse("black hole"), new SearchFilter { From = new DateOnly(2024, 8, 9), To = new DateOnly(2024, 8, 9), Limit = 100 }, CancellationToken.None);
+        Assert.NotEmpty(dated.Hits);
+        Assert.All(dated.Hits, h => Assert.Equal(new DateOnly(2024, 8, 9), h.Date));
+        Assert.True(dated.Hits.Count < page.Hits.Count);
+    }
+}
