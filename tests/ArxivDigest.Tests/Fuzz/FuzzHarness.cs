@@ -22,6 +22,9 @@ public abstract class FuzzTarget
 
     public abstract IReadOnlyList<FuzzSeed> Seeds { get; }
 
+    /// <summary>Size of the huge text values the mutator inserts.</summary>
+    public virtual int HugeText => 200_000;
+
     /// <summary>Parses <paramref name="input"/>; <paramref name="caseIndex"/> picks among the parser's entry points
     /// (string or stream ...); <paramref name="workDir"/> is a scratch folder. A contract violation other than an
     /// exception is reported by throwing <see cref="FuzzContractViolation"/>.</summary>
@@ -91,7 +94,7 @@ public static class FuzzHarness
             // One Random per case, so that any case can be replayed alone.
             var random = new Random(unchecked((seed * 1_000_003) + i));
             var seedInput = seeds[i % seeds.Count];
-            var mutation = new Mutator(random, target.Syntax, target.PreferredElements).Mutate(seedInput.Data);
+            var mutation = new Mutator(random, target.Syntax, target.PreferredElements, target.HugeText).Mutate(seedInput.Data);
             ran++;
 
             var (outcome, elapsed) = RunCase(target, seedInput, mutation.Data, i, workDir);

@@ -1,5 +1,6 @@
 using ArxivDigest.Arxiv;
 using ArxivDigest.Papers;
+using ArxivDigest.Cli.Configuration;
 
 namespace ArxivDigest.Tests.Fuzz;
 
@@ -60,6 +61,32 @@ public sealed class FuzzRegressionTests
         Assert.StartsWith("oai.xml: malformed XML at line 1", oai.Message, StringComparison.Ordinal);
         Assert.StartsWith("api.xml: malformed XML at line 1", api.Message, StringComparison.Ordinal);
         Assert.Contains("rss.xml", rss.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Found by config fuzz case 4387 (FlipBytes left an unterminated string ending in a backslash at the end of the file): Tomlyn's lexer
+    /// threw ArgumentOutOfRangeException (formatting the end-of-file "character") out of ConfigFile.Read; now the
+    /// file gets a problem naming it, and Resolve throws a ConfigurationException.</summary>
+    [Theory]
+    [InlineData("\"\\")]
+    [InlineData("categories = [\"cs\"]\nqueries = \"diffusion\\")]
+    public void Config_file_ending_in_a_backslash_is_a_configuration_error(string toml)
+    {
+        var dir = Directory.CreateTempSubdirectory("arxiv-digest-fuzz-regression");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "config.toml");
+            File.WriteAllText(path, toml);
+
+            var problem = Assert.Single(ConfigFile.Read(path).Problems);
+            Assert.StartsWith(path, problem.Where, StringComparison.Ordinal);
+            Assert.Contains("not valid TOML", problem.Message, StringComparison.Ordinal);
+            var e = Assert.Throws<ConfigurationException>(() => SettingsResolver.Resolve(new RawOptions { Config = path }, new System.Collections.Hashtable()));
+            Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     /// <summary>Runs <paramref name="parse"/> on the thread pool; fails (instead of hanging the run) after 10 s.</summary>

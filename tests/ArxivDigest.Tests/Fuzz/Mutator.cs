@@ -38,7 +38,8 @@ public sealed record Mutation(MutationKind Kind, string Detail, byte[] Data);
 /// Deterministic mutation engine: the same <see cref="Random"/> seed and input give the same mutation. Mutations work
 /// on bytes so that truncation and invalid UTF-8 can land anywhere, including inside a multi-byte character.
 /// </summary>
-public sealed class Mutator(Random random, ElementSyntax syntax, IReadOnlyList<string> preferredElements)
+/// <param name="hugeText">Size of the huge text values (default 200 KB).</param>
+public sealed class Mutator(Random random, ElementSyntax syntax, IReadOnlyList<string> preferredElements, int hugeText = 200_000)
 {
     /// <summary>Malformed UTF-8: lone continuation, overlong '/', truncated 3-byte, surrogate half, 0xFE/0xFF,
     /// a code point above U+10FFFF, a 2-byte lead before ASCII.</summary>
@@ -333,16 +334,16 @@ public sealed class Mutator(Random random, ElementSyntax syntax, IReadOnlyList<s
         {
             case 0:
             {
-                // A 200 KB text value: words, accents, a TeX fragment, no markup.
-                var sb = new StringBuilder(210_000);
+                // A huge text value (200 KB by default): words, accents, a TeX fragment, no markup.
+                var sb = new StringBuilder(hugeText + 16);
                 var words = new[] { "diffusion ", "policy ", "Balázs ", "$\\alpha$ ", "état ", "論文 ", "x" };
-                while (sb.Length < 200_000)
+                while (sb.Length < hugeText)
                 {
                     sb.Append(words[random.Next(words.Length)]);
                 }
 
                 value = Encoding.UTF8.GetBytes(sb.ToString());
-                what = "200 KB text";
+                what = $"{sb.Length}-character text";
                 break;
             }
 
@@ -359,9 +360,9 @@ public sealed class Mutator(Random random, ElementSyntax syntax, IReadOnlyList<s
             }
 
             default:
-                // One 200 000-character word: no spaces, for tokenisers and regexes.
-                value = Enumerable.Repeat((byte)'a', 200_000).ToArray();
-                what = "200 000-letter word";
+                // One huge word: no spaces, for tokenisers and regexes.
+                value = Enumerable.Repeat((byte)'a', hugeText).ToArray();
+                what = $"{hugeText}-letter word";
                 break;
         }
 
