@@ -1,6 +1,7 @@
 using ArxivDigest.Arxiv;
 using ArxivDigest.Papers;
 using ArxivDigest.Cli.Configuration;
+using ArxivDigest.Tests.Support;
 
 namespace ArxivDigest.Tests.Fuzz;
 
@@ -87,6 +88,58 @@ public sealed class FuzzRegressionTests
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    private static string Excerpt() => File.ReadAllText(Fixtures.At("listing/new-cs.AI-2026-08-12-EXCERPT-edited-in-source.html"));
+
+    /// <summary>Found by listing fuzz (FUZZ_SEED=1) case 3090 (HugeValue: a 23-digit number in "(showing N of N
+    /// entries)"): int.Parse threw OverflowException; non-ASCII digits (which \d matches) threw FormatException.</summary>
+    [Theory]
+    [InlineData("showing 99999999999999999999999 of 2 entries")]
+    [InlineData("showing \u0662 of 2 entries")]
+    public void Listing_heading_count_out_of_range_is_a_format_error(string showing)
+    {
+        var html = ReplaceFirst(Excerpt(), "showing 2 of 2 entries", showing);
+
+        var e = Assert.Throws<ArxivFormatException>(() => ListingPageParser.ParseNew(html, "cs.AI", "page.html"));
+        Assert.Contains("unreadable entry count", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Same family (int.Parse on an unbounded \d+): a listing entry whose id carries a version that does
+    /// not fit an int is a format error naming the entry; an out-of-range version in the HTML link is ignored (before: OverflowException).</summary>
+    [Fact]
+    public void Listing_entry_version_out_of_range_is_a_format_error()
+    {
+        var html = ReplaceFirst(Excerpt(), "title=\"Abstract\" id=\"2608.09949\"", "title=\"Abstract\" id=\"2608.09949v99999999999\"");
+        var e = Assert.Throws<ArxivFormatException>(() => ListingPageParser.ParseNew(html, "cs.AI", "page.html"));
+        Assert.Contains("2608.09949v99999999999", e.Message, StringComparison.Ordinal);
+
+        html = ReplaceFirst(Excerpt(), "html/2608.09949v1", "html/2608.09949v99999999999");
+        var paper = ListingPageParser.ParseNew(html, "cs.AI", "page.html").Papers.Single(p => p.Id == "2608.09949");
+        Assert.Equal(1, paper.Version); // the link is ignored; a /new page's New section is v1
+    }
+
+    /// <summary>Same family in the RSS parser: a guid version that does not fit an int, or a channel pubDate with
+    /// non-ASCII digits, no longer escape as OverflowException / FormatException.</summary>
+    [Fact]
+    public void Rss_guid_version_and_date_with_unreadable_digits_do_not_crash()
+    {
+        var feed = FuzzSeeds.KeepFirst(File.ReadAllText(Fixtures.At("rss/rss2-all-archives-combined-2024-11-28.xml")), 1, "</item>");
+
+        var bigVersion = ReplaceFirst(feed, "oai:arXiv.org:2411.17700v1", "oai:arXiv.org:2411.17700v99999999999");
+        var paper = Assert.Single(RssFeedParser.Parse(bigVersion, "astro-ph", "feed.xml").Papers);
+        Assert.Equal("2411.17700", paper.Id);
+
+        var arabicDay = ReplaceFirst(feed, "<pubDate>Thu, 28 Nov", "<pubDate>Thu, \u0662\u0668 Nov");
+        var e = Assert.Throws<ArxivFormatException>(() => RssFeedParser.Parse(arabicDay, "astro-ph", "feed.xml"));
+        Assert.Contains("feed.xml", e.Message, StringComparison.Ordinal);
+    }
+
+    private static string ReplaceFirst(string text, string what, string with)
+    {
+        var i = text.IndexOf(what, StringComparison.Ordinal);
+        Assert.True(i >= 0, $"'{what}' not in the fixture");
+        return text[..i] + with + text[(i + what.Length)..];
     }
 
     /// <summary>Runs <paramref name="parse"/> on the thread pool; fails (instead of hanging the run) after 10 s.</summary>

@@ -353,7 +353,8 @@ public sealed class Mutator(Random random, ElementSyntax syntax, IReadOnlyList<s
                 break;
             case 2:
             {
-                string[] edge = ["2147483648", "-2147483649", "9223372036854775808", "99999999999999999999999", "1e999999", "-0", "0x7FFFFFFF", "NaN", "1.5", "-1"];
+                // Edge numbers, and digits that are not ASCII but that Regex \d matches (Arabic-Indic, full-width).
+                string[] edge = ["\u0663", "\uFF11\uFF12", "2147483648", "-2147483649", "9223372036854775808", "99999999999999999999999", "1e999999", "-0", "0x7FFFFFFF", "NaN", "1.5", "-1"];
                 value = Encoding.UTF8.GetBytes(edge[random.Next(edge.Length)]);
                 what = $"number '{Encoding.UTF8.GetString(value)}'";
                 break;
