@@ -103,11 +103,14 @@ public static class CliApp
         {
             var settings = SettingsResolver.Resolve(common.Read(r), context.Environment);
             context.Out.WriteLine($"ok: {settings.ConfigPath ?? "(no config file; defaults, environment and options)"}");
-            context.Out.WriteLine($"  database {settings.Db}; output {settings.Out}; formats {string.Join(",", settings.Renderers.Select(x => x.Format))}");
+            context.Out.WriteLine($"  database {StoreFactory.Display(settings.Db)}; output {settings.Out}; formats {string.Join(",", settings.Renderers.Select(x => x.Format))}");
             context.Out.WriteLine($"  translators {string.Join(" -> ", settings.Translators)}{(settings.Tldr ? "; tldr on" : "")}");
             foreach (var spec in settings.Digests)
             {
-                context.Out.WriteLine($"  digest {spec.Name}: categories {string.Join(", ", spec.Categories)}; queries {string.Join(" | ", spec.Queries)}");
+                var extra = (spec.Authors.Count > 0 ? $"; authors {string.Join(", ", spec.Authors)}" : "")
+                    + string.Concat(spec.Groups.Select(g => $"; group {g.Name}: {g.Query}"))
+                    + (spec.Exclude.Count > 0 ? $"; exclude {string.Join(" | ", spec.Exclude)}" : "");
+                context.Out.WriteLine($"  digest {spec.Name}: categories {string.Join(", ", spec.Categories)}; queries {string.Join(" | ", spec.Queries)}{extra}");
             }
 
             return Task.FromResult(ExitCodes.Success);
@@ -120,6 +123,7 @@ public static class CliApp
         root.Subcommands.Add(digest);
         root.Subcommands.Add(daemon);
         root.Subcommands.Add(site);
+        root.Subcommands.Add(MatchCommand.Create(context, action => Guard(context, action)));
         root.Subcommands.Add(config);
 
         // Help wraps at a fixed width, whatever terminal the process has, so it reads the same everywhere.
@@ -155,7 +159,7 @@ public static class CliApp
             http.DefaultRequestHeaders.UserAgent.ParseAdd(politeness.UserAgent);
         }
 
-        await using var store = await SqliteStore.OpenAsync(settings.Db, CancellationToken.None);
+        await using var store = await StoreFactory.OpenAsync(settings.Db, CancellationToken.None);
         var reporter = new Reporter(context.Out, context.Error, context.Interactive, context.Time);
         using var translationHttp = context.HttpHandler is { } h ? new HttpClient(h, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : TranslatorFactory.CreateHttpClient(settings);
         var translator = TranslatorFactory.Create(settings, context.Environment, translationHttp, store, context.Time, settings.Digests[0].Language);

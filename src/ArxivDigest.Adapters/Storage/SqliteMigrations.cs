@@ -118,6 +118,18 @@ public static class SqliteMigrations
             updated_at TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // v5: run claims, so that two instances never build and deliver one digest for one listing date at once.
+        """
+        CREATE TABLE run_claims (
+            digest       TEXT    NOT NULL,
+            listing_date TEXT    NOT NULL,                 -- yyyy-MM-dd
+            owner        TEXT    NOT NULL,
+            claimed_at   TEXT    NOT NULL,
+            expires_at   INTEGER NOT NULL,                 -- Unix milliseconds: the lease ends
+            PRIMARY KEY (digest, listing_date)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

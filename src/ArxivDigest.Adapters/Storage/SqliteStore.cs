@@ -14,7 +14,7 @@ namespace ArxivDigest.Storage;
 /// file (WAL journal, busy timeout). Dates are stored as ISO 8601 text: <see cref="DateTimeOffset"/> in the "O"
 /// format, <see cref="DateOnly"/> as yyyy-MM-dd.
 /// </summary>
-public sealed partial class SqliteStore : IPaperStore
+public sealed partial class SqliteStore : IDigestStore
 {
     private static readonly JavaScriptEncoder JsonEncoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
 
@@ -29,6 +29,9 @@ public sealed partial class SqliteStore : IPaperStore
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    public string DisplayName => DatabasePath;
 
     /// <summary>
     /// Opens (creating if needed) the database file at <paramref name="path"/>, its parent directory included, and
@@ -470,7 +473,7 @@ public sealed partial class SqliteStore : IPaperStore
         return OneLine(match.Success ? match.Groups[1].Value : ex.Message);
     }
 
-    private static string OneLine(string text) => WhiteSpace().Replace(text, " ").Trim();
+    internal static string OneLine(string text) => WhiteSpace().Replace(text, " ").Trim();
 
     [GeneratedRegex(@"^SQLite Error \d+: '(.*)'\.?$", RegexOptions.Singleline)]
     private static partial Regex SqliteMessage();
@@ -484,12 +487,12 @@ public sealed partial class SqliteStore : IPaperStore
 
     private static DateOnly ParseDate(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string FormatTime(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
+    internal static string FormatTime(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset ParseTime(string text) =>
+    internal static DateTimeOffset ParseTime(string text) =>
         DateTimeOffset.ParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.None);
 
-    private static string FormatAnnounceType(AnnounceType type) => type switch
+    internal static string FormatAnnounceType(AnnounceType type) => type switch
     {
         AnnounceType.New => "new",
         AnnounceType.Cross => "cross",
@@ -498,7 +501,7 @@ public sealed partial class SqliteStore : IPaperStore
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unknown announce type"),
     };
 
-    private static AnnounceType ParseAnnounceType(string text) => text switch
+    internal static AnnounceType ParseAnnounceType(string text) => text switch
     {
         "new" => AnnounceType.New,
         "cross" => AnnounceType.Cross,
@@ -509,7 +512,7 @@ public sealed partial class SqliteStore : IPaperStore
 
     // ---- JSON columns (hand-written with Utf8JsonWriter / JsonDocument: no reflection) --------------------------
 
-    private static string AuthorsToJson(IReadOnlyList<string> authors)
+    internal static string AuthorsToJson(IReadOnlyList<string> authors)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonEncoder }))
@@ -526,7 +529,7 @@ public sealed partial class SqliteStore : IPaperStore
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static string SubjectsToJson(IReadOnlyList<Subject> subjects)
+    internal static string SubjectsToJson(IReadOnlyList<Subject> subjects)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonEncoder }))
@@ -546,7 +549,7 @@ public sealed partial class SqliteStore : IPaperStore
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static string[] AuthorsFromJson(string json)
+    internal static string[] AuthorsFromJson(string json)
     {
         using var document = JsonDocument.Parse(json);
         var authors = new string[document.RootElement.GetArrayLength()];
@@ -559,7 +562,7 @@ public sealed partial class SqliteStore : IPaperStore
         return authors;
     }
 
-    private static Subject[] SubjectsFromJson(string json)
+    internal static Subject[] SubjectsFromJson(string json)
     {
         using var document = JsonDocument.Parse(json);
         var subjects = new Subject[document.RootElement.GetArrayLength()];

@@ -8,7 +8,7 @@ public sealed class CommonOptions
 {
     public Option<string> Config { get; } = new("--config") { Description = "Config file (TOML); default ~/.config/arxiv-digest/config.toml if present", HelpName = "FILE" };
 
-    public Option<string> Db { get; } = new("--db") { Description = "SQLite database file; default under the user's data directory", HelpName = "FILE" };
+    public Option<string> Db { get; } = new("--db") { Description = "SQLite file, or postgres://user:pass@host/db; default under the user's data directory", HelpName = "DB" };
 
     public Option<string> Out { get; } = new("--out") { Description = "Output directory; default ./digests", HelpName = "DIR" };
 

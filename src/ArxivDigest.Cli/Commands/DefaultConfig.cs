@@ -12,6 +12,7 @@ public static class DefaultConfig
 
         # SQLite database (embedded, nothing to install). Default: ~/.local/share/arxiv-digest/arxiv-digest.db
         # db = "~/.local/share/arxiv-digest/arxiv-digest.db"
+        # Or a PostgreSQL server that several instances share: db = "postgres://user:password@host:5432/arxiv"
 
         # Where digests are written: {out}/{digest name}/{listing date}.{txt,md,json}
         out = "./digests"
@@ -19,8 +20,10 @@ public static class DefaultConfig
         # arXiv categories or whole archives to follow: "cs", "cs.AI", "hep-ph", "math.CO" ...
         categories = ["cs"]
 
-        # Keyword phrases, in order. A paper is listed under the FIRST query it matches (title or abstract,
-        # case-insensitive, whole words, plurals folded: "diffusion policy" matches "diffusion policies").
+        # Queries, in order. A paper is listed under the FIRST query it matches. Adjacent words are a phrase
+        # (title or abstract, case-insensitive, whole words, plurals folded: "diffusion policy" matches
+        # "Diffusion Policies", "diffusion-policy", "\emph{diffusion} policy"). Also: AND, OR, NOT, -word,
+        # parentheses, "quoted phrases", fields ti: abs: au: co: cat: id:, wildcard diffus*, exact =GAN.
         queries = ["reinforcement learning", "diffusion policy"]
 
         # Which entries of the announcement to keep: "new" (new submissions), "cross" (cross-lists), "replace".
@@ -78,5 +81,13 @@ public static class DefaultConfig
         # name = "robotics"
         # categories = ["cs.RO"]
         # queries = ["diffusion policy", "sim-to-real"]
+        # authors = ["Sergey Levine", "Chelsea Finn"]   # an author watch list: group "Authors", listed first
+        # exclude = ["survey", "ti:review"]             # dropped from every group of this digest
+        #
+        # A named group with its own query, categories and exclusions (after the queries above):
+        # [[digest.group]]
+        # name = "RL"
+        # query = "reinforcement learning OR RLHF -survey"
+        # categories = ["cs.LG", "cs.AI"]
         """;
 }

@@ -50,9 +50,20 @@ public static class ConfigFile
         ["name"] = typeof(string),
         ["categories"] = typeof(string[]),
         ["queries"] = typeof(string[]),
+        ["authors"] = typeof(string[]),
+        ["exclude"] = typeof(string[]),
         ["include"] = typeof(string[]),
         ["language"] = typeof(string),
         ["timezone"] = typeof(string),
+    };
+
+    /// <summary>Keys of a <c>[[digest.group]]</c> table: a named query group of the digest above it.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> GroupKeys = new Dictionary<string, Type>
+    {
+        ["name"] = typeof(string),
+        ["query"] = typeof(string),
+        ["categories"] = typeof(string[]),
+        ["exclude"] = typeof(string[]),
     };
 
     public static readonly IReadOnlyDictionary<string, Type> ChannelKeys = new Dictionary<string, Type>
@@ -145,6 +156,31 @@ public static class ConfigFile
 
                 digests.Add(map);
             }
+            else if (table is TableArraySyntax && name == "digest.group")
+            {
+                if (digests.Count == 0)
+                {
+                    problems.Add(new ConfigProblem(line, "[[digest.group]] must follow the [[digest]] table it belongs to"));
+                    continue;
+                }
+
+                var map = new Dictionary<string, ConfigValue>(StringComparer.Ordinal) { ["@"] = new ConfigValue("", line) };
+                foreach (var item in table.Items)
+                {
+                    if (item is KeyValueSyntax kv)
+                    {
+                        Take(kv, map, GroupKeys, path, "digest.group.", problems);
+                    }
+                }
+
+                var owner = digests[^1];
+                if (!owner.TryGetValue("@groups", out var list))
+                {
+                    owner["@groups"] = list = new ConfigValue(new List<Dictionary<string, ConfigValue>>(), line);
+                }
+
+                ((List<Dictionary<string, ConfigValue>>)list.Value).Add(map);
+            }
             else if (table is TableArraySyntax && name == "channel")
             {
                 var map = new Dictionary<string, ConfigValue>(StringComparer.Ordinal) { ["@"] = new ConfigValue("", line) };
@@ -160,7 +196,7 @@ public static class ConfigFile
             }
             else
             {
-                problems.Add(new ConfigProblem(line, $"unknown table [{name}]; the tables are [[digest]] and [[channel]]"));
+                problems.Add(new ConfigProblem(line, $"unknown table [{name}]; the tables are [[digest]], [[digest.group]] and [[channel]]"));
             }
         }
 

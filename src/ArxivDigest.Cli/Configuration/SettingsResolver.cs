@@ -359,7 +359,8 @@ public static class SettingsResolver
 
         var digests = new List<DigestSpec>();
         var cliOverridesDigests = cli.Categories.Count > 0 || cli.Queries.Count > 0 || Env(env, "CATEGORY") is not null || Env(env, "QUERY") is not null;
-        if (file is not null && file.Digests.Count > 0 && !cliOverridesDigests)
+        // The file's digests are always checked, so a problem in one is reported even when options replace them.
+        if (file is not null && file.Digests.Count > 0)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var d in file.Digests)
@@ -379,15 +380,21 @@ public static class SettingsResolver
                 {
                     Name = name,
                     Categories = d.TryGetValue("categories", out var c) ? Categories((string[])c.Value, c.Where, problems) : baseSpec.Categories,
-                    Queries = d.TryGetValue("queries", out var q) ? Queries((string[])q.Value, q.Where, problems) : baseSpec.Queries,
+                    Queries = d.TryGetValue("queries", out var q) ? Queries((string[])q.Value, q.Where, problems, allowEmpty: d.ContainsKey("@groups") || d.ContainsKey("authors"))
+                        : d.ContainsKey("@groups") || d.ContainsKey("authors") ? [] : baseSpec.Queries,
+                    Authors = d.TryGetValue("authors", out var au) ? Authors((string[])au.Value, au.Where, problems) : [],
+                    Exclude = d.TryGetValue("exclude", out var ex) ? Queries((string[])ex.Value, ex.Where, problems, allowEmpty: true) : [],
+                    Groups = d.TryGetValue("@groups", out var gs) ? Groups((List<Dictionary<string, ConfigValue>>)gs.Value, problems) : [],
                     Include = d.TryGetValue("include", out var i) ? Include((string[])i.Value, i.Where, problems) : baseSpec.Include,
                     Language = d.TryGetValue("language", out var l) ? Language((string)l.Value, l.Where, problems) : baseSpec.Language,
                     DisplayZone = d.TryGetValue("timezone", out var z) ? Zone((string)z.Value, z.Where, problems) : baseSpec.DisplayZone,
                 });
             }
         }
-        else
+
+        if (digests.Count == 0 || cliOverridesDigests)
         {
+            digests.Clear();
             digests.Add(baseSpec);
         }
 
@@ -580,9 +587,53 @@ public static class SettingsResolver
         return values.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static IReadOnlyList<string> Queries(IReadOnlyList<string> values, string where, List<ConfigProblem> problems)
+    private static IReadOnlyList<string> Authors(IReadOnlyList<string> values, string where, List<ConfigProblem> problems)
     {
-        if (values.Count == 0)
+        foreach (var a in values.Where(a => TextNormalizer.Words(a).Count == 0))
+        {
+            problems.Add(new ConfigProblem(where, $"author '{a}' has no letters to match"));
+        }
+
+        return values.Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static IReadOnlyList<QueryGroup> Groups(List<Dictionary<string, ConfigValue>> tables, List<ConfigProblem> problems)
+    {
+        var groups = new List<QueryGroup>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var g in tables)
+        {
+            var where = g["@"].Where;
+            var name = g.TryGetValue("name", out var n) ? ((string)n.Value).Trim() : "";
+            if (name.Length == 0)
+            {
+                problems.Add(new ConfigProblem(where, "digest.group needs a 'name' (its heading in the digest)"));
+            }
+            else if (!names.Add(name))
+            {
+                problems.Add(new ConfigProblem(n!.Where, $"group name '{name}' is used twice in this digest"));
+            }
+
+            if (!g.TryGetValue("query", out var q))
+            {
+                problems.Add(new ConfigProblem(where, $"digest.group '{name}' needs a 'query'"));
+                continue;
+            }
+
+            var query = Queries([(string)q.Value], q.Where, problems);
+            groups.Add(new QueryGroup(name, query.Count > 0 ? query[0] : (string)q.Value)
+            {
+                Categories = g.TryGetValue("categories", out var c) ? Categories((string[])c.Value, c.Where, problems) : [],
+                Exclude = g.TryGetValue("exclude", out var e) ? Queries((string[])e.Value, e.Where, problems, allowEmpty: true) : [],
+            });
+        }
+
+        return groups;
+    }
+
+    private static IReadOnlyList<string> Queries(IReadOnlyList<string> values, string where, List<ConfigProblem> problems, bool allowEmpty = false)
+    {
+        if (values.Count == 0 && !allowEmpty)
         {
             problems.Add(new ConfigProblem(where, "at least one query is needed"));
         }

@@ -22,6 +22,9 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 
     private DateOnly? lastWritten;
 
+    /// <summary>This job's name in run claims: host, process and a unique suffix.</summary>
+    private readonly string claimOwner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
     /// <summary>The listing date of the newest complete run of any digest, from the store (the daemon's starting point).</summary>
     public async Task<DateOnly?> LastProcessedListingAsync(CancellationToken cancellationToken) =>
         (await store.GetRunsAsync(500, cancellationToken))
@@ -114,6 +117,15 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             }
 
             var listingDate = dates[0];
+            await using var claim = await RunClaim.TryAcquireAsync(store, spec.Name, listingDate, claimOwner, time, cancellationToken);
+            if (claim is null)
+            {
+                var message = RunClaim.SkippedMessage(spec.Name, listingDate);
+                await store.FinishRunAsync(runId, listingDate, "skipped", message, time.GetUtcNow(), cancellationToken);
+                reporter.Result(message);
+                return "skipped";
+            }
+
             var paths = DigestWriter.PathsFor(settings.Out, spec.Name, listingDate, settings.Renderers);
             var papers = withPapers.SelectMany(a => a.Papers).ToList();
             if (await AlreadyCompleteAsync(spec.Name, listingDate, cancellationToken) && paths.All(File.Exists))
@@ -157,10 +169,17 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             {
                 if (await store.GetAnnouncementAsync(category, listingDate, cancellationToken) is null)
                 {
-                    throw new ConfigurationException("--date", $"no stored {category} announcement for {listingDate:yyyy-MM-dd} in {settings.Db}; run 'arxiv-digest fetch' (or 'run') first");
+                    throw new ConfigurationException("--date", $"no stored {category} announcement for {listingDate:yyyy-MM-dd} in {StoreFactory.Display(settings.Db)}; run 'arxiv-digest fetch' (or 'run') first");
                 }
 
                 papers.AddRange(await store.GetAnnouncedPapersAsync(category, listingDate, cancellationToken));
+            }
+
+            await using var claim = await RunClaim.TryAcquireAsync(store, spec.Name, listingDate, claimOwner, time, cancellationToken);
+            if (claim is null)
+            {
+                reporter.Result(RunClaim.SkippedMessage(spec.Name, listingDate));
+                continue;
             }
 
             partial |= await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken) == "partial";

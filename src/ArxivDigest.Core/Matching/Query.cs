@@ -131,6 +131,11 @@ public sealed class Query : IPaperFilter
     private static bool Contains(TermNode t, FieldWords field)
     {
         var pattern = Pattern(t);
+        if (pattern.Length == 0)
+        {
+            return false;
+        }
+
         var exact = t.Exact;
         var author = t.Field == QueryField.Author;
         var haystack = exact ? field.Exact : author ? field.Lower : field.Folded;

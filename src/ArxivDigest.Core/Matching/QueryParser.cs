@@ -125,6 +125,11 @@ public sealed class QueryParser
         };
         if (body is null && exclusions.Count == 0)
         {
+            if (start is { Kind: TokenKind.RightParen } && depth == 0)
+            {
+                throw Error(start.Position, "unmatched ')'");
+            }
+
             throw Error(start?.Position ?? _text.Length + 1, "expected a word, a quoted phrase or a field such as ti:");
         }
 
@@ -226,7 +231,7 @@ public sealed class QueryParser
         {
             case TokenKind.LeftParen:
                 return Group(field, depth, token);
-            case TokenKind.Field when Peek(1) is { Kind: TokenKind.LeftParen } paren && paren.Position == token.Position + token.Text.Length:
+            case TokenKind.Field when token.Value.Length == 0 && Peek(1) is { Kind: TokenKind.LeftParen } paren && paren.Position == token.Position + token.Text.Length:
                 _next++;
                 return Group(token.Field, depth, Peek()!);
             case TokenKind.Field when token.Value.Length == 0 && Peek(1) is not { Kind: TokenKind.Quoted or TokenKind.Word }:
@@ -310,9 +315,13 @@ public sealed class QueryParser
 
                 var before = words.Count;
                 words.AddRange(TextNormalizer.Words(word));
-                if (words.Count == before)
+                var hasNext = Peek() is { Kind: TokenKind.Word } following && !following.Text.StartsWith('=');
+                if (words.Count == before && (before == 0 || !hasNext))
                 {
-                    throw Error(token.Position, $"'{token.Text}' has no letters or digits to match");
+                    // Punctuation between the words of a phrase ("X - Y", "X: Y") is skipped, as in papers; alone it is an error.
+                    throw Error(token.Position, token.Text.StartsWith('-')
+                        ? "expected a term after '-'"
+                        : $"'{(token.Position == first.Position ? first.Text : token.Text)}' has no letters or digits to match");
                 }
 
                 if (Peek() is { Kind: TokenKind.Word } next && !next.Text.StartsWith('='))
@@ -390,6 +399,24 @@ public sealed class QueryParser
         public string Value { get; init; } = "";
     }
 
+    /// <summary>The index of the next '"' at or after <paramref name="from"/> not escaped by a backslash (TeX <c>\"u</c>), or -1.</summary>
+    private static int ClosingQuote(string text, int from)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            if (text[i] == '\\')
+            {
+                i++;
+            }
+            else if (text[i] == '"')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static readonly (string Prefix, QueryField Field)[] Fields =
     [
         ("ti:", QueryField.Title), ("abs:", QueryField.Abstract), ("au:", QueryField.Author),
@@ -427,7 +454,7 @@ public sealed class QueryParser
             if (c == '"' || (c == '=' && i + 1 < text.Length && text[i + 1] == '"'))
             {
                 var open = c == '=' ? i + 1 : i;
-                var close = text.IndexOf('"', open + 1);
+                var close = ClosingQuote(text, open + 1);
                 if (close < 0)
                 {
                     throw new QuerySyntaxException(text, open + 1, "unterminated quote: expected a closing '\"'");
@@ -446,7 +473,8 @@ public sealed class QueryParser
 
             while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not '(' and not ')' and not '"')
             {
-                i++;
+                // A backslash takes the next character into the word: TeX accents such as M\"uller or \"{u}.
+                i += text[i] == '\\' && i + 1 < text.Length && !char.IsWhiteSpace(text[i + 1]) ? 2 : 1;
             }
 
             // A quote right after a field or '=' belongs to the token: ti:"a b", ="GAN".
@@ -457,7 +485,7 @@ public sealed class QueryParser
                 var value = word[field.Prefix.Length..];
                 if (value.Length == 0 && i < text.Length && text[i] == '"')
                 {
-                    var close = text.IndexOf('"', i + 1);
+                    var close = ClosingQuote(text, i + 1);
                     if (close < 0)
                     {
                         throw new QuerySyntaxException(text, i + 1, "unterminated quote: expected a closing '\"'");
@@ -477,15 +505,21 @@ public sealed class QueryParser
 
                 if (value.StartsWith('=') && value.Length == 1 && i < text.Length && text[i] == '"')
                 {
-                    var close = text.IndexOf('"', i + 1);
+                    var close = ClosingQuote(text, i + 1);
                     if (close < 0)
                     {
                         throw new QuerySyntaxException(text, i + 1, "unterminated quote: expected a closing '\"'");
                     }
 
+                    var end = close + 1;
+                    if (end < text.Length && text[end] == '*')
+                    {
+                        end++;
+                    }
+
                     tokens.Add(new Token(TokenKind.Field, word[..field.Prefix.Length], start + 1) { Field = field.Field });
-                    tokens.Add(new Token(TokenKind.Quoted, "=" + text[i..(close + 1)], i));
-                    i = close + 1;
+                    tokens.Add(new Token(TokenKind.Quoted, "=" + text[i..end], i));
+                    i = end;
                     continue;
                 }
 

@@ -3,11 +3,11 @@ namespace ArxivDigest.Matching;
 /// <summary>
 /// Many queries compiled into one matcher, so the cost per paper barely grows with the number of queries: the terms
 /// of all queries are deduplicated and indexed by their first word (a hash look-up per paper word, then a check of
-/// the few phrases that start with it); only the queries that contain a term that hit (or that can match without
-/// any hit, like <c>NOT survey</c>) are evaluated, over the hit flags, without looking at the text again.
+/// the few phrases that start with it); only the queries that contain a term that hit outside a NOT (or that can
+/// match without any hit, like <c>NOT survey</c>) are evaluated, over the hit flags, without looking at the text again.
 /// Results equal <see cref="Query.Match(PaperText)"/> for every query (a property test checks it).
 /// </summary>
-public sealed class QuerySet
+public sealed partial class QuerySet
 {
     private readonly Query[] _queries;
     private readonly TermNode[] _terms;
@@ -24,6 +24,8 @@ public sealed class QuerySet
     private readonly int[] _categoryTerms;
     private readonly int[] _idTerms;
     private readonly bool _needComments;
+    private readonly bool _needTitle;
+    private readonly bool _needAbstract;
     private readonly bool _needAuthors;
 
     public QuerySet(IEnumerable<Query> queries)
@@ -35,7 +37,7 @@ public sealed class QuerySet
         _compiled = new Node[_queries.Length];
         for (var q = 0; q < _queries.Length; q++)
         {
-            _compiled[q] = Compile(_queries[q].Root, q);
+            _compiled[q] = Compile(_queries[q].Root, q, positive: true);
         }
 
         _terms = [.. terms];
@@ -54,6 +56,12 @@ public sealed class QuerySet
         {
             var term = _terms[t];
             var firstIsPrefix = term.Prefix && term.Words.Count == 1;
+            if (term.Value is null && term.Words.Count == 0)
+            {
+                // A term without words (built in code, e.g. from an author name that is only punctuation) never hits.
+                continue;
+            }
+
             switch (term.Field)
             {
                 case QueryField.Category:
@@ -76,6 +84,8 @@ public sealed class QuerySet
                     break;
                 default:
                     _needComments |= term.Field == QueryField.Comments;
+                    _needTitle |= term.Field is QueryField.Any or QueryField.Title;
+                    _needAbstract |= term.Field is QueryField.Any or QueryField.Abstract;
                     if (firstIsPrefix)
                     {
                         prefixText.Add(t);
@@ -96,9 +106,13 @@ public sealed class QuerySet
         _prefixAuthorTerms = [.. prefixAuthor];
         _categoryTerms = [.. categories];
         _idTerms = [.. ids];
+        (_vocabulary, _byFirstId) = BuildVocabulary();
         return;
 
-        Node Compile(QueryNode node, int query)
+        // A term that occurs in a query only under an odd number of NOTs can only make it false: its hit alone never
+        // makes the query a candidate (queries true without any hit are evaluated anyway), so such a query is not
+        // listed under it. Exclusions such as "-survey" then cost nothing on papers that mention a survey.
+        Node Compile(QueryNode node, int query, bool positive)
         {
             switch (node)
             {
@@ -111,14 +125,18 @@ public sealed class QuerySet
                         queriesOfTerm.Add([]);
                     }
 
-                    queriesOfTerm[id].Add(query);
+                    if (positive)
+                    {
+                        queriesOfTerm[id].Add(query);
+                    }
+
                     return new Node(NodeKind.Term, id, []);
                 case NotNode n:
-                    return new Node(NodeKind.Not, -1, [Compile(n.Child, query)]);
+                    return new Node(NodeKind.Not, -1, [Compile(n.Child, query, !positive)]);
                 case AndNode a:
-                    return new Node(NodeKind.And, -1, [.. a.Children.Select(c => Compile(c, query))]);
+                    return new Node(NodeKind.And, -1, [.. a.Children.Select(c => Compile(c, query, positive))]);
                 case OrNode o:
-                    return new Node(NodeKind.Or, -1, [.. o.Children.Select(c => Compile(c, query))]);
+                    return new Node(NodeKind.Or, -1, [.. o.Children.Select(c => Compile(c, query, positive))]);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(node));
             }
@@ -168,7 +186,7 @@ public sealed class QuerySet
     }
 
     /// <summary>Matches papers against every query of the set; not thread-safe (use one per thread).</summary>
-    public sealed class Matcher
+    public sealed partial class Matcher
     {
         private readonly QuerySet _set;
         private readonly int[] _termStamp;
@@ -186,6 +204,9 @@ public sealed class QuerySet
             _isHit = t => _termStamp[t] == _generation;
         }
 
+        /// <summary>How many queries the last <see cref="MatchingQueries"/> evaluated (the candidates); for tests.</summary>
+        internal int CandidateCount => _candidates.Count;
+
         /// <summary>The indexes (ascending) of the queries that match the paper.</summary>
         public List<int> MatchingQueries(PaperText paper)
         {
@@ -197,11 +218,18 @@ public sealed class QuerySet
             }
 
             _hitTerms.Clear();
-            ScanText(paper.Title, QueryField.Title);
-            ScanText(paper.Abstract, QueryField.Abstract);
+            if (_set._needTitle)
+            {
+                ScanText(paper.Paper.Title, QueryField.Title);
+            }
+
+            if (_set._needAbstract)
+            {
+                ScanText(paper.Paper.Abstract, QueryField.Abstract);
+            }
             if (_set._needComments && paper.Paper.Comments is not null)
             {
-                ScanText(paper.Comments, QueryField.Comments);
+                ScanText(paper.Paper.Comments, QueryField.Comments);
             }
 
             if (_set._needAuthors)
@@ -282,56 +310,6 @@ public sealed class QuerySet
 
         private static bool Covers(QueryField scope, QueryField field) =>
             scope == field || (scope == QueryField.Any && field is QueryField.Title or QueryField.Abstract);
-
-        private void ScanText(FieldWords words, QueryField field)
-        {
-            var folded = words.Folded;
-            var lower = words.Lower;
-            var exact = words.Exact;
-            var useExact = _set._byExactWord.Count > 0;
-            var prefixTerms = _set._prefixTextTerms;
-            for (var i = 0; i < folded.Length; i++)
-            {
-                if (_set._byFoldedWord.TryGetValue(folded[i], out var terms))
-                {
-                    foreach (var t in terms)
-                    {
-                        var term = _set._terms[t];
-                        if (_termStamp[t] != _generation && Covers(term.Field, field)
-                            && Query.MatchesAt(_set._patterns[t], term.Prefix, folded, lower, i))
-                        {
-                            Hit(t);
-                        }
-                    }
-                }
-
-                if (useExact && _set._byExactWord.TryGetValue(exact[i], out var exactTerms))
-                {
-                    foreach (var t in exactTerms)
-                    {
-                        var term = _set._terms[t];
-                        if (_termStamp[t] != _generation && term.Field != QueryField.Author && Covers(term.Field, field)
-                            && Query.MatchesAt(_set._patterns[t], term.Prefix, exact, exact, i))
-                        {
-                            Hit(t);
-                        }
-                    }
-                }
-
-                foreach (var t in prefixTerms)
-                {
-                    var term = _set._terms[t];
-                    if (_termStamp[t] != _generation && Covers(term.Field, field))
-                    {
-                        var candidate = term.Exact ? exact[i] : lower[i];
-                        if (candidate.StartsWith(_set._patterns[t][0], StringComparison.Ordinal))
-                        {
-                            Hit(t);
-                        }
-                    }
-                }
-            }
-        }
 
         private void ScanAuthor(FieldWords words)
         {

@@ -24,7 +24,7 @@ public static class TextNormalizer
     /// <summary>Letters NFD does not decompose, folded to ASCII.</summary>
     private static readonly Dictionary<char, string> SpecialLetters = new()
     {
-        ['ø'] = "o", ['Ø'] = "O", ['ł'] = "l", ['Ł'] = "L", ['ß'] = "ss", ['æ'] = "ae", ['Æ'] = "AE",
+        ['ø'] = "o", ['Ø'] = "O", ['ł'] = "l", ['Ł'] = "L", ['ß'] = "ss", ['ẞ'] = "SS", ['æ'] = "ae", ['Æ'] = "AE",
         ['œ'] = "oe", ['Œ'] = "OE", ['đ'] = "d", ['Đ'] = "D", ['ı'] = "i", ['þ'] = "th", ['Þ'] = "Th", ['ð'] = "d",
     };
 
@@ -50,7 +50,7 @@ public static class TextNormalizer
         var detexed = text.AsSpan().IndexOfAny('\\', '$', '{') >= 0 || text.Contains('}', StringComparison.Ordinal)
             ? Detex(text)
             : text;
-        return FoldDiacritics(detexed);
+        return System.Text.Ascii.IsValid(detexed) ? detexed : FoldDiacritics(detexed);
     }
 
     /// <summary>The words of <paramref name="text"/> after <see cref="Clean"/>, case kept.</summary>
@@ -97,18 +97,10 @@ public static class TextNormalizer
         return builder.ToString();
     }
 
-    private static bool IsPlain(string text)
-    {
-        foreach (var c in text)
-        {
-            if (c > 0x7e || c is '\\' or '$' or '{' or '}')
-            {
-                return false;
-            }
-        }
+    private static readonly System.Buffers.SearchValues<char> TexOrNonAscii =
+        System.Buffers.SearchValues.Create([.. "\\${}", .. Enumerable.Range(0x7f, 0xff81).Select(i => (char)i)]);
 
-        return true;
-    }
+    private static bool IsPlain(string text) => text.AsSpan().IndexOfAny(TexOrNonAscii) < 0;
 
     /// <summary>Removes TeX markup, keeping the words it stands for.</summary>
     private static string Detex(string text)

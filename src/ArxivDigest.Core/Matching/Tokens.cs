@@ -31,7 +31,8 @@ public static class Tokens
     /// <summary>
     /// English plural folding to a shared stem: a plural suffix is removed, then a final <c>e</c> dropped and a final
     /// <c>y</c> read as <c>i</c>, so singular and plural fold alike (policy/policies → polici, cache/caches → cach,
-    /// movie/movies → movi, process/processes → process, bus/buses → bus, model/models → model). Words of three
+    /// movie/movies → movi, process/processes → process, bus/buses → bus, model/models → model,
+    /// bias/biases → bia, lens/lenses → len). Words of three
     /// letters or fewer (RL, GAN) are kept as they are.
     /// </summary>
     public static string FoldWord(string w)
@@ -41,28 +42,54 @@ public static class Tokens
             return w;
         }
 
-        if (w.Length > 4 && w.EndsWith("ies", StringComparison.Ordinal))
-        {
-            return w[..^3] + "i";
-        }
-
-        if (w.EndsWith("sses", StringComparison.Ordinal) || w.EndsWith("xes", StringComparison.Ordinal)
-            || w.EndsWith("ches", StringComparison.Ordinal) || w.EndsWith("shes", StringComparison.Ordinal)
-            || w.EndsWith("zzes", StringComparison.Ordinal))
-        {
-            w = w[..^2];
-        }
-        else if (w[^1] == 's' && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal)
-                 && !w.EndsWith("is", StringComparison.Ordinal))
-        {
-            w = w[..^1];
-        }
-
-        if (w.Length >= 4 && w[^1] == 'e')
-        {
-            return w[..^1];
-        }
-
-        return w.Length >= 4 && w[^1] == 'y' ? w[..^1] + "i" : w;
+        Span<char> buffer = w.Length <= 128 ? stackalloc char[w.Length] : new char[w.Length];
+        var n = FoldWord(w, buffer);
+        return n == w.Length && buffer[..n].SequenceEqual(w) ? w : new string(buffer[..n]);
     }
+
+    /// <summary>
+    /// <see cref="FoldWord(string)"/> without allocating: folds the lower-case <paramref name="word"/> into
+    /// <paramref name="destination"/> (at least as long) and returns the folded length. The one implementation.
+    /// </summary>
+    public static int FoldWord(ReadOnlySpan<char> word, Span<char> destination)
+    {
+        word.CopyTo(destination);
+        var n = word.Length;
+        if (n <= 3 || !char.IsAsciiLetterLower(word[^1]))
+        {
+            return n;
+        }
+
+        if (n > 4 && word.EndsWith("ies"))
+        {
+            destination[n - 3] = 'i';
+            return n - 2;
+        }
+
+        if (word.EndsWith("sses") || word.EndsWith("xes") || word.EndsWith("ches") || word.EndsWith("shes") || word.EndsWith("zzes"))
+        {
+            n -= 2;
+        }
+        else if (IsLoneS(word))
+        {
+            n -= 1;
+        }
+
+        if (n >= 4 && destination[n - 1] == 'e')
+        {
+            n -= 1;
+        }
+        else if (n >= 4 && destination[n - 1] == 'y')
+        {
+            destination[n - 1] = 'i';
+            return n;
+        }
+
+        // A singular ending in a lone s (bias, lens, canvas) takes -es: bias → bia and biases → biase → bias → bia.
+        return n >= 4 && IsLoneS(destination[..n]) ? n - 1 : n;
+    }
+
+    /// <summary>A final s that may be a plural ending: not in ss, us or is (class, status, analysis).</summary>
+    private static bool IsLoneS(ReadOnlySpan<char> w) =>
+        w[^1] == 's' && !w.EndsWith("ss") && !w.EndsWith("us") && !w.EndsWith("is");
 }

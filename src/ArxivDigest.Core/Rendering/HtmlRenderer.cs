@@ -68,6 +68,7 @@ public sealed class HtmlRenderer(HtmlLanguages languages = HtmlLanguages.Both) :
         var lang = LanguageTag(digest.Language);
         var queries = digest.Groups.Select(g => g.Query)
             .Concat(digest.Groups.SelectMany(g => g.Papers.Select(p => p.Matched)))
+            .Concat(digest.Groups.SelectMany(g => g.Papers.SelectMany(p => p.Terms.Select(t => string.Join(' ', t)))))
             .Select(q => Tokens.Fold(q).ToArray())
             .Where(t => t.Length > 0)
             .DistinctBy(t => string.Join(' ', t), StringComparer.Ordinal)

@@ -30,6 +30,7 @@ public sealed class MarkdownRenderer : IDigestRenderer
                 }
                 writer.Write($"- Authors: {Inline(string.Join(", ", p.Authors))}\n");
                 writer.Write($"- Subjects: {Inline(string.Join("; ", p.Subjects))}\n");
+                writer.Write($"- Matched: {string.Join(", ", entry.Matched.Split(" | ").Select(m => $"**{Inline(m)}**"))}\n");
                 writer.Write($"- Links: [abs]({p.AbsUrl}) · [pdf]({p.PdfUrl})\n");
                 if (p.Comments is { } c)
                 {

@@ -24,7 +24,7 @@ public sealed record RunRecord(
     string? Message);
 
 /// <summary>
-/// The store seam. Implementations: SQLite (default, embedded). Every method is safe to call repeatedly with the
+/// The store seam. Implementations: SQLite (default, embedded) and PostgreSQL (server mode). Every method is safe to call repeatedly with the
 /// same data: upserts never duplicate rows. Failures throw (typically <see cref="StoreException"/>).
 /// </summary>
 public interface IPaperStore : IAsyncDisposable
@@ -74,6 +74,28 @@ public interface IPaperStore : IAsyncDisposable
 
     /// <summary>The most recent runs, newest first.</summary>
     Task<IReadOnlyList<RunRecord>> GetRunsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the right to build and deliver <paramref name="digest"/> for <paramref name="listingDate"/> until
+    /// <paramref name="now"/> + <paramref name="lease"/>, so that several instances sharing the database never run it
+    /// twice at once. True when the claim is free, expired (its owner died or overran its lease), or already held by
+    /// <paramref name="owner"/> (which renews the lease); false while another owner holds a live claim. Atomic: of
+    /// several claimants racing, exactly one wins.
+    /// </summary>
+    Task<bool> TryClaimRunAsync(string digest, DateOnly listingDate, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Releases the claim if <paramref name="owner"/> holds it; no-op otherwise.</summary>
+    Task ReleaseRunClaimAsync(string digest, DateOnly listingDate, string owner, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A whole store as the pipeline uses it: papers and runs, the translation cache and the delivery ledger.
+/// Implementations: SQLite (a file) and PostgreSQL (a server shared by several instances).
+/// </summary>
+public interface IDigestStore : IPaperStore, ArxivDigest.Translation.ITranslationCache, ArxivDigest.Delivery.IDeliveryLedger
+{
+    /// <summary>The database as shown in messages (a file path, or a server address without the password).</summary>
+    string DisplayName { get; }
 }
 
 /// <summary>A store that cannot be opened, migrated or written; names the database.</summary>

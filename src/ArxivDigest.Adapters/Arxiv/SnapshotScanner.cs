@@ -1,0 +1,332 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Threading.Channels;
+using ArxivDigest.Matching;
+using ArxivDigest.Papers;
+
+namespace ArxivDigest.Arxiv;
+
+/// <summary>A paper of a snapshot that matched, with its line and the indexes of the queries it matched.</summary>
+public sealed record SnapshotMatch(long Line, Paper Paper, IReadOnlyList<int> Queries);
+
+/// <summary>What a scan saw.</summary>
+public sealed record ScanStats(long Lines, long Papers, long Matches, long Malformed, long Bytes);
+
+/// <summary>
+/// Runs a <see cref="QuerySet"/> straight over a Kaggle-format snapshot (JSON Lines, plain or gzip), without a
+/// store: the fast path behind <c>arxiv-digest match</c>. A reader cuts the stream into blocks of whole lines,
+/// one worker per core parses (only the fields queries can look at) and matches, and the results come out in file
+/// order. Memory is bounded by the blocks in flight (a few MB), whatever the file size.
+/// </summary>
+public static class SnapshotScanner
+{
+    private const int BlockSize = 1 << 20;
+
+    /// <summary>Opens a snapshot file, decompressing when it starts with the gzip magic bytes.</summary>
+    public static Stream Open(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var b1 = file.ReadByte();
+        var b2 = file.ReadByte();
+        file.Position = 0;
+        return b1 == 0x1f && b2 == 0x8b ? new GZipStream(file, CompressionMode.Decompress) : file;
+    }
+
+    /// <summary>
+    /// Scans <paramref name="input"/>; <paramref name="onMatch"/> and <paramref name="onMalformed"/> (line, reason) are
+    /// called in file order from one thread.
+    /// </summary>
+    public static async Task<ScanStats> ScanAsync(
+        Stream input,
+        QuerySet queries,
+        Action<SnapshotMatch> onMatch,
+        Action<long, string> onMalformed,
+        CancellationToken cancellationToken,
+        int workers = 0,
+        Action<ScanStats>? progress = null)
+    {
+        workers = workers > 0 ? workers : Environment.ProcessorCount;
+        var blocks = Channel.CreateBounded<Block>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
+        var results = Channel.CreateBounded<BlockResult>(new BoundedChannelOptions(workers * 2) { SingleReader = true });
+
+        var reader = Task.Run(() => ReadBlocksAsync(input, blocks.Writer, cancellationToken), cancellationToken);
+        var matchers = Enumerable.Range(0, workers)
+            .Select(_ => Task.Run(() => MatchBlocksAsync(blocks.Reader, results.Writer, queries, cancellationToken), cancellationToken))
+            .ToArray();
+        var closer = Task.WhenAll(matchers).ContinueWith(t => results.Writer.TryComplete(t.Exception), TaskScheduler.Default);
+
+        long lines = 0, papers = 0, matches = 0, malformed = 0, bytes = 0;
+        var pending = new Dictionary<long, BlockResult>();
+        long next = 0;
+        try
+        {
+            await foreach (var result in results.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                pending[result.Sequence] = result;
+                while (pending.Remove(next, out var ready))
+                {
+                    next++;
+                    lines += ready.Lines;
+                    papers += ready.Papers;
+                    bytes += ready.Bytes;
+                    foreach (var m in ready.Matches)
+                    {
+                        matches++;
+                        onMatch(m);
+                    }
+
+                    foreach (var (line, reason) in ready.Malformed)
+                    {
+                        malformed++;
+                        onMalformed(line, reason);
+                    }
+
+                    progress?.Invoke(new ScanStats(lines, papers, matches, malformed, bytes));
+                }
+            }
+        }
+        finally
+        {
+            blocks.Writer.TryComplete();
+        }
+
+        await reader.ConfigureAwait(false);
+        await closer.ConfigureAwait(false);
+        return new ScanStats(lines, papers, matches, malformed, bytes);
+    }
+
+    private sealed record Block(long Sequence, long FirstLine, byte[] Buffer, int Length);
+
+    private sealed record BlockResult(long Sequence, long Lines, long Papers, long Bytes, List<SnapshotMatch> Matches, List<(long, string)> Malformed);
+
+    /// <summary>Reads the stream into pooled blocks that end on a line break (a longer line grows its block).</summary>
+    private static async Task ReadBlocksAsync(Stream input, ChannelWriter<Block> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var carry = Array.Empty<byte>();
+            var carryLength = 0;
+            long sequence = 0;
+            long line = 1;
+            var eof = false;
+            while (!eof)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(BlockSize, carryLength * 2));
+                carry.AsSpan(0, carryLength).CopyTo(buffer);
+                var length = carryLength;
+                while (length < buffer.Length)
+                {
+                    var n = await input.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        eof = true;
+                        break;
+                    }
+
+                    length += n;
+                }
+
+                var end = eof ? length : buffer.AsSpan(0, length).LastIndexOf((byte)'\n') + 1;
+                if (end == 0)
+                {
+                    // One line longer than the block: keep reading into a larger one.
+                    carry = buffer[..length];
+                    carryLength = length;
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    continue;
+                }
+
+                carryLength = length - end;
+                carry = carryLength == 0 ? [] : buffer[end..length];
+                if (end > 0)
+                {
+                    await writer.WriteAsync(new Block(sequence++, line, buffer, end), cancellationToken).ConfigureAwait(false);
+                    line += buffer.AsSpan(0, end).Count((byte)'\n') + (eof && buffer[end - 1] != '\n' ? 1 : 0);
+                }
+                else
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            writer.TryComplete(e);
+            throw;
+        }
+    }
+
+    private static async Task MatchBlocksAsync(ChannelReader<Block> blocks, ChannelWriter<BlockResult> results, QuerySet queries, CancellationToken cancellationToken)
+    {
+        var matcher = queries.CreateMatcher();
+        await foreach (var block in blocks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var matches = new List<SnapshotMatch>();
+            var malformed = new List<(long, string)>();
+            long lines = 0, papers = 0;
+            var span = block.Buffer.AsSpan(0, block.Length);
+            var lineNumber = block.FirstLine;
+            while (span.Length > 0)
+            {
+                var nl = span.IndexOf((byte)'\n');
+                var line = nl < 0 ? span : span[..nl];
+                span = nl < 0 ? [] : span[(nl + 1)..];
+                lines++;
+                if (line.Length > 0 && line[^1] == '\r')
+                {
+                    line = line[..^1];
+                }
+
+                if (lineNumber == 1 && line.StartsWith("\uFEFF"u8))
+                {
+                    line = line[3..];
+                }
+
+                if (line.Trim(" \t"u8).Length > 0)
+                {
+                    if (TryParse(line, out var paper, out var error))
+                    {
+                        papers++;
+                        var hits = matcher.MatchingQueries(new PaperText(paper));
+                        if (hits.Count > 0)
+                        {
+                            matches.Add(new SnapshotMatch(lineNumber, paper, hits));
+                        }
+                    }
+                    else
+                    {
+                        malformed.Add((lineNumber, error));
+                    }
+                }
+
+                lineNumber++;
+            }
+
+            ArrayPool<byte>.Shared.Return(block.Buffer);
+            await results.WriteAsync(new BlockResult(block.Sequence, lines, papers, block.Length, matches, malformed), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the fields queries can look at from one snapshot line: id, title, abstract, comments, authors (the TeX
+    /// <c>authors</c> string, split on commas and "and") and categories.
+    /// </summary>
+    internal static bool TryParse(ReadOnlySpan<byte> line, out Paper paper, out string error)
+    {
+        paper = null!;
+        string? id = null, title = null, @abstract = null, comments = null, authors = null, categories = null;
+        try
+        {
+            var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 16 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = "expected a JSON object";
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                if (name.SequenceEqual("id"u8))
+                {
+                    id = ReadString(ref reader);
+                }
+                else if (name.SequenceEqual("title"u8))
+                {
+                    title = ReadString(ref reader);
+                }
+                else if (name.SequenceEqual("abstract"u8))
+                {
+                    @abstract = ReadString(ref reader);
+                }
+                else if (name.SequenceEqual("comments"u8))
+                {
+                    comments = ReadString(ref reader);
+                }
+                else if (name.SequenceEqual("authors"u8))
+                {
+                    authors = ReadString(ref reader);
+                }
+                else if (name.SequenceEqual("categories"u8))
+                {
+                    categories = ReadString(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                error = "unexpected content after the JSON object";
+                return false;
+            }
+        }
+        catch (JsonException e)
+        {
+            error = $"malformed JSON: {e.Message.Split(" LineNumber:", 2)[0]}";
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            error = "no \"id\"";
+            return false;
+        }
+
+        var codes = (categories ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        paper = new Paper
+        {
+            Id = id.Trim(),
+            Title = title ?? "",
+            Abstract = @abstract ?? "",
+            Comments = comments,
+            Authors = SplitAuthors(authors),
+            PrimaryCategory = codes.Length > 0 ? codes[0] : "",
+            Subjects = [.. codes.Select(c => new Subject(c, ""))],
+        };
+        error = "";
+        return true;
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        if (reader.TokenType != JsonTokenType.Null)
+        {
+            reader.Skip();
+        }
+
+        return null;
+    }
+
+    private static string[] SplitAuthors(string? authors)
+    {
+        if (string.IsNullOrWhiteSpace(authors))
+        {
+            return [];
+        }
+
+        var list = new List<string>();
+        foreach (var part in authors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var and = part.StartsWith("and ", StringComparison.Ordinal) ? part[4..] : part;
+            foreach (var name in and.Split(" and ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                list.Add(name);
+            }
+        }
+
+        return [.. list];
+    }
+}

@@ -1,0 +1,203 @@
+using System.Buffers;
+
+namespace ArxivDigest.Matching;
+
+/// <summary>
+/// The text scan without per-word allocations: each word of a field is lower-cased and plural-folded into a
+/// scratch buffer and looked up in the vocabulary of the query words (a span look-up), so a paper becomes a list
+/// of word ids; phrases are compared as ids. Words no query uses get id -1.
+/// </summary>
+public sealed partial class QuerySet
+{
+    private readonly Dictionary<string, int> _vocabulary;
+    private readonly int[][] _byFirstId;
+
+    /// <summary>Ids for the folded words of text terms (all but a prefix last word) and, per id, the terms starting with it.</summary>
+    private (Dictionary<string, int> Vocabulary, int[][] ByFirstId) BuildVocabulary()
+    {
+        var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byFirst = new List<List<int>>();
+        for (var t = 0; t < _terms.Length; t++)
+        {
+            var term = _terms[t];
+            if (term.Field is QueryField.Author or QueryField.Category or QueryField.Id || term.Exact)
+            {
+                continue;
+            }
+
+            var pattern = _patterns[t];
+            var words = term.Prefix ? pattern.Length - 1 : pattern.Length;
+            for (var i = 0; i < words; i++)
+            {
+                if (!vocabulary.ContainsKey(pattern[i]))
+                {
+                    vocabulary[pattern[i]] = vocabulary.Count;
+                    byFirst.Add([]);
+                }
+            }
+
+            if (words > 0)
+            {
+                byFirst[vocabulary[pattern[0]]].Add(t);
+            }
+        }
+
+        return (vocabulary, [.. byFirst.Select(l => l.ToArray())]);
+    }
+
+    public sealed partial class Matcher
+    {
+        private char[] _lower = new char[1024];
+        private char[] _fold = new char[256];
+        private int[] _ids = new int[256];
+        private int[] _starts = new int[256];
+        private int[] _lengths = new int[256];
+        private int[][]? _termIds;
+
+        /// <summary>Pattern words as vocabulary ids (-1 for a prefix last word, checked as text).</summary>
+        private int[][] TermIds => _termIds ??= _set._patterns
+            .Select((p, t) => p.Select((w, i) => _set._vocabulary.TryGetValue(w, out var id) && !(_set._terms[t].Prefix && i == p.Length - 1) ? id : -1).ToArray())
+            .ToArray();
+
+        private void ScanText(string? text, QueryField field)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return;
+            }
+
+            var clean = TextNormalizer.Clean(text);
+            if (_lower.Length < clean.Length)
+            {
+                _lower = new char[Math.Max(clean.Length, _lower.Length * 2)];
+            }
+
+            var lower = _lower.AsSpan(0, clean.Length);
+            clean.AsSpan().ToLowerInvariant(lower);
+            var vocabulary = _set._vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();
+            var count = 0;
+            var start = -1;
+            for (var i = 0; i <= clean.Length; i++)
+            {
+                var isWord = i < clean.Length && char.IsLetterOrDigit(clean[i]);
+                if (isWord && start < 0)
+                {
+                    start = i;
+                }
+                else if (!isWord && start >= 0)
+                {
+                    if (count == _ids.Length)
+                    {
+                        Array.Resize(ref _ids, count * 2);
+                        Array.Resize(ref _starts, count * 2);
+                        Array.Resize(ref _lengths, count * 2);
+                    }
+
+                    var word = lower[start..i];
+                    if (_fold.Length < word.Length)
+                    {
+                        _fold = new char[word.Length * 2];
+                    }
+
+                    var folded = _fold.AsSpan(0, Tokens.FoldWord(word, _fold));
+                    _ids[count] = vocabulary.TryGetValue(folded, out var id) ? id : -1;
+                    _starts[count] = start;
+                    _lengths[count] = i - start;
+                    count++;
+                    start = -1;
+                }
+            }
+
+            var termIds = TermIds;
+            var exactWords = _set._byExactWord.Count > 0 ? _set._byExactWord.GetAlternateLookup<ReadOnlySpan<char>>() : default;
+            for (var i = 0; i < count; i++)
+            {
+                if (_ids[i] >= 0)
+                {
+                    foreach (var t in _set._byFirstId[_ids[i]])
+                    {
+                        if (_termStamp[t] != _generation && Covers(_set._terms[t].Field, field) && IdsMatchAt(termIds[t], t, lower, count, i))
+                        {
+                            Hit(t);
+                        }
+                    }
+                }
+
+                if (_set._byExactWord.Count > 0 && exactWords.TryGetValue(clean.AsSpan(_starts[i], _lengths[i]), out var exactTerms))
+                {
+                    foreach (var t in exactTerms)
+                    {
+                        var term = _set._terms[t];
+                        if (_termStamp[t] != _generation && term.Field != QueryField.Author && Covers(term.Field, field)
+                            && TextMatchesAt(_set._patterns[t], term.Prefix, clean, count, i))
+                        {
+                            Hit(t);
+                        }
+                    }
+                }
+
+                foreach (var t in _set._prefixTextTerms)
+                {
+                    var term = _set._terms[t];
+                    if (_termStamp[t] != _generation && Covers(term.Field, field))
+                    {
+                        var candidate = term.Exact ? clean.AsSpan(_starts[i], _lengths[i]) : lower.Slice(_starts[i], _lengths[i]);
+                        if (candidate.StartsWith(_set._patterns[t][0], StringComparison.Ordinal))
+                        {
+                            Hit(t);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>The term's words at word <paramref name="i"/>: ids, and a prefix last word compared as lower-case text.</summary>
+        private bool IdsMatchAt(int[] ids, int t, ReadOnlySpan<char> lower, int count, int i)
+        {
+            if (i + ids.Length > count)
+            {
+                return false;
+            }
+
+            for (var j = 0; j < ids.Length; j++)
+            {
+                if (ids[j] >= 0)
+                {
+                    if (_ids[i + j] != ids[j])
+                    {
+                        return false;
+                    }
+                }
+                else if (!lower.Slice(_starts[i + j], _lengths[i + j]).StartsWith(_set._patterns[t][j], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>An exact term's words at word <paramref name="i"/>, case-sensitive (the last as a prefix when so).</summary>
+        private bool TextMatchesAt(string[] pattern, bool prefix, string clean, int count, int i)
+        {
+            if (i + pattern.Length > count)
+            {
+                return false;
+            }
+
+            for (var j = 0; j < pattern.Length; j++)
+            {
+                var word = clean.AsSpan(_starts[i + j], _lengths[i + j]);
+                var ok = prefix && j == pattern.Length - 1
+                    ? word.StartsWith(pattern[j], StringComparison.Ordinal)
+                    : word.SequenceEqual(pattern[j]);
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
