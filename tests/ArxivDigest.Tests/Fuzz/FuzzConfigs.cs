@@ -72,6 +72,27 @@ public static class FuzzConfigs
 
         """;
 
+    public const string QueryGroups = """
+        translator = "none"
+
+        [[digest]]
+        name = "gravity"
+        categories = ["gr-qc", "hep-th"]
+        queries = ["black hole"]
+        exclude = ["warp drive"]
+
+        [[digest.group]]
+        name = "Authors I follow"
+        query = "au:Balázs OR au:\"Yann LeCun\""
+
+        [[digest.group]]
+        name = "Gravity in gr-qc"
+        query = "gravit* OR cosmolog*"
+        categories = ["gr-qc"]
+        exclude = ["ti:wormhole"]
+
+        """;
+
     public static readonly IReadOnlyList<string> Queries =
     [
         "\"diffusion policy\" OR (ti:transformer AND -survey)",

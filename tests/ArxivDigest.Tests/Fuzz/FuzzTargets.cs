@@ -233,6 +233,7 @@ public sealed class ConfigFileTarget : FuzzTarget
         new("full.toml", Encoding.UTF8.GetBytes(FuzzConfigs.Full)),
         new("digests-and-channels.toml", Encoding.UTF8.GetBytes(FuzzConfigs.DigestsAndChannels)),
         new("minimal.toml", Encoding.UTF8.GetBytes(FuzzConfigs.Minimal)),
+        new("query-groups.toml", Encoding.UTF8.GetBytes(FuzzConfigs.QueryGroups)),
     ];
 
     public override void Run(FuzzSeed seed, byte[] input, int caseIndex, string workDir)
