@@ -239,8 +239,14 @@ public static partial class ListingPageParser
             var m = IdRegex().Match(c);
             if (m.Success)
             {
-                int? v = m.Groups["v"].Success ? int.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture) : null;
-                return (m.Groups["id"].Value, v);
+                if (!m.Groups["v"].Success)
+                {
+                    return (m.Groups["id"].Value, null);
+                }
+
+                return int.TryParse(m.Groups["v"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+                    ? (m.Groups["id"].Value, v)
+                    : throw new ArxivFormatException(origin, $"unreadable version in '{c}' in entry {Describe(dt)}");
             }
         }
 
@@ -257,9 +263,10 @@ public static partial class ListingPageParser
             }
 
             var m = HtmlHrefRegex().Match(href);
-            if (m.Success && m.Groups["id"].Value == id)
+            if (m.Success && m.Groups["id"].Value == id
+                && int.TryParse(m.Groups["v"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
             {
-                return int.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture);
+                return v;
             }
         }
 

@@ -39,8 +39,18 @@ public static partial class ListingPageParser
         }
 
         var showing = ShowingRegex().Match(text);
-        int? shown = showing.Success ? int.Parse(showing.Groups["n"].Value, CultureInfo.InvariantCulture) : null;
-        int? total = showing.Success ? int.Parse(showing.Groups["m"].Value, CultureInfo.InvariantCulture) : null;
+        int? shown = null, total = null;
+        if (showing.Success)
+        {
+            // \d also matches non-ASCII digits, and a count can overflow: both are a corrupt heading, not a crash.
+            if (!int.TryParse(showing.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                || !int.TryParse(showing.Groups["m"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var of))
+            {
+                throw new ArxivFormatException(origin, $"heading '{text}': unreadable entry count");
+            }
+
+            (shown, total) = (n, of);
+        }
 
         var m = ListingRegex().Match(text);
         if (m.Success)

@@ -395,7 +395,8 @@ public static class OaiPmhParser
             switch (r.LocalName)
             {
                 case "title":
-                    title ??= XmlRead.ReadText(r);
+                    var t = XmlRead.ReadText(r); // always consumed: a second <dc:title> must not stall the walk
+                    title ??= t;
                     break;
                 case "creator":
                     var creator = CreatorName(XmlRead.ReadText(r));

@@ -138,7 +138,7 @@ public static partial class RssFeedParser
     }
 
     [GeneratedRegex(
-        @"^(?:[A-Za-z]{3},\s*)?(?<d>\d{1,2})\s+(?<mon>[A-Za-z]{3})\s+(?<y>\d{2,4})\s+(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?\s+(?<z>[+-]\d{4}|[A-Za-z]{1,3})$",
+        @"^(?:[A-Za-z]{3},\s*)?(?<d>[0-9]{1,2})\s+(?<mon>[A-Za-z]{3})\s+(?<y>[0-9]{2,4})\s+(?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?\s+(?<z>[+-][0-9]{4}|[A-Za-z]{1,3})$",
         RegexOptions.CultureInvariant)]
     private static partial Regex Rfc822();
 }

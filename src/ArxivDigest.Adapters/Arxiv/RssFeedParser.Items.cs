@@ -174,10 +174,15 @@ public static partial class RssFeedParser
             return (null, null);
         }
 
-        int? version = m.Groups["v"].Success
-            ? int.Parse(m.Groups["v"].Value, NumberStyles.None, CultureInfo.InvariantCulture)
-            : null;
-        return (m.Groups["id"].Value, version);
+        if (!m.Groups["v"].Success)
+        {
+            return (m.Groups["id"].Value, null);
+        }
+
+        // A version that does not fit an int (or uses non-ASCII digits, which \d matches) makes the id unusable.
+        return int.TryParse(m.Groups["v"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? (m.Groups["id"].Value, version)
+            : (null, null);
     }
 
     [GeneratedRegex(@"^\s*oai:arXiv\.org:(?<id>\S+)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

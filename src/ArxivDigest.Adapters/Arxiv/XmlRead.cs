@@ -19,19 +19,22 @@ internal static class XmlRead
     };
 
     /// <summary>Reads <paramref name="xml"/> with <see cref="Settings"/>, running <paramref name="read"/> under <see cref="Guard{T}"/>.</summary>
-    public static T Parse<T>(Stream xml, string origin, Func<XmlReader, string, T> read)
-    {
-        using var reader = XmlReader.Create(xml, Settings);
-        return Guard(origin, () => read(reader, origin));
-    }
+    public static T Parse<T>(Stream xml, string origin, Func<XmlReader, string, T> read) =>
+        Guard(origin, () =>
+        {
+            // Created inside the guard: the constructor already decodes the first bytes and throws on invalid ones.
+            using var reader = XmlReader.Create(xml, Settings);
+            return read(reader, origin);
+        });
 
     /// <inheritdoc cref="Parse{T}(Stream, string, Func{XmlReader, string, T})"/>
-    public static T Parse<T>(string xml, string origin, Func<XmlReader, string, T> read)
-    {
-        using var text = new StringReader(xml);
-        using var reader = XmlReader.Create(text, Settings);
-        return Guard(origin, () => read(reader, origin));
-    }
+    public static T Parse<T>(string xml, string origin, Func<XmlReader, string, T> read) =>
+        Guard(origin, () =>
+        {
+            using var text = new StringReader(xml);
+            using var reader = XmlReader.Create(text, Settings);
+            return read(reader, origin);
+        });
 
     /// <summary>Runs <paramref name="parse"/>, turning XML errors into <see cref="ArxivFormatException"/> with line info.</summary>
     public static T Guard<T>(string origin, Func<T> parse)

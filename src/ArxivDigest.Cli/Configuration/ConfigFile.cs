@@ -109,7 +109,19 @@ public static class ConfigFile
             return new Parsed(top, digests, problems);
         }
 
-        var doc = SyntaxParser.Parse(text, path, true);
+        DocumentSyntax doc;
+        try
+        {
+            doc = SyntaxParser.Parse(text, path, true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // Tomlyn's lexer throws on a few malformed inputs (e.g. a backslash at the very end of the file) instead
+            // of reporting a diagnostic; it is still a syntax error in the file, not a crash.
+            problems.Add(new ConfigProblem(path, $"not valid TOML (the TOML reader stopped: {e.Message.Split(" (Parameter", 2)[0]})"));
+            return new Parsed(top, digests, problems);
+        }
+
         foreach (var d in doc.Diagnostics)
         {
             if (d.Kind == DiagnosticMessageKind.Error)
