@@ -21,12 +21,18 @@ public sealed record SourceOptions
 
     public Uri ApiUrl { get; init; } = new("https://export.arxiv.org");
 
+    /// <summary>OAI-PMH base URL (the verb and arguments are appended as a query).</summary>
+    public Uri OaiUrl { get; init; } = new("https://oaipmh.arxiv.org/oai");
+
     /// <summary>A saved listing page or RSS feed read instead of the network.</summary>
     public string? FromFile { get; init; }
 
     public Uri UrlFor(string category) => Kind == SourceKind.Listing
         ? Combine(ArxivUrl, $"list/{category}/new")
         : Combine(RssUrl, $"rss/{category}");
+
+    /// <summary><c>/list/{category}/recent</c> with every entry on one page (the last five mailings, new and cross only).</summary>
+    public Uri RecentUrlFor(string category) => Combine(ArxivUrl, $"list/{category}/recent?skip=0&show=2000");
 
     private static Uri Combine(Uri baseUrl, string path) => new(baseUrl.ToString().TrimEnd('/') + "/" + path);
 }
