@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace ArxivDigest.Tests.Support;
 
 /// <summary>One request as the fake server saw it.</summary>
-public sealed record SeenRequest(string Path, DateTimeOffset Start, DateTimeOffset End, int Status, string? UserAgent, string? IfModifiedSince);
+public sealed record SeenRequest(string Path, DateTimeOffset Start, DateTimeOffset End, int Status, string? UserAgent, string? IfModifiedSince, string Query = "");
 
 /// <summary>A scripted answer served before the normal content (503 + Retry-After, 500, ...).</summary>
 public sealed record Fault(int Status, string? RetryAfter = null, string Body = "<html><body><h1>Service Unavailable</h1></body></html>");
@@ -19,7 +19,10 @@ public sealed record Fault(int Status, string? RetryAfter = null, string Body = 
 /// <summary>
 /// An in-process arXiv on 127.0.0.1 (Kestrel, port 0) serving recorded responses: listing pages at
 /// <c>/list/{cat}/new</c> and RSS at <c>/rss/{cat}</c>, with Last-Modified / If-Modified-Since (304) like arxiv.org,
-/// scripted faults, and a log of every request (times, status, headers) to check politeness.
+/// scripted faults, and a log of every request (times, status, headers) to check politeness. For missed days and
+/// history it also serves <c>/list/{cat}/recent</c> pages, the API's <c>/api/query?id_list=…</c> (see
+/// <see cref="ApiAnswer"/>) and OAI-PMH pages at <c>/oai</c> keyed by resumption token (faults for a token request
+/// are keyed <c>/oai?resumptionToken=TOKEN</c>).
 /// </summary>
 public sealed class FakeArxivServer : IAsyncDisposable
 {
@@ -30,6 +33,15 @@ public sealed class FakeArxivServer : IAsyncDisposable
     public ConcurrentDictionary<string, string> Listings { get; } = new(StringComparer.Ordinal);
 
     public ConcurrentDictionary<string, string> Feeds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>/list/{cat}/recent</c> pages by category.</summary>
+    public ConcurrentDictionary<string, string> Recent { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>OAI-PMH ListRecords pages: "" for the first request of a harvest, else the resumption token asked for.</summary>
+    public ConcurrentDictionary<string, string> OaiPages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The id_list of every API request, in arrival order.</summary>
+    public ConcurrentQueue<IReadOnlyList<string>> ApiIdLists { get; } = new();
 
     public ConcurrentDictionary<string, ConcurrentQueue<Fault>> Faults { get; } = new(StringComparer.Ordinal);
 
@@ -73,7 +85,9 @@ public sealed class FakeArxivServer : IAsyncDisposable
         try
         {
             await Task.Delay(20); // long enough for overlapping requests to be seen as concurrent
-            if (Faults.TryGetValue(path, out var queue) && queue.TryDequeue(out var fault))
+            var token = ctx.Request.Query["resumptionToken"].ToString();
+            var faultKey = path == "/oai" && token.Length > 0 ? $"/oai?resumptionToken={token}" : path;
+            if (Faults.TryGetValue(faultKey, out var queue) && queue.TryDequeue(out var fault))
             {
                 ctx.Response.StatusCode = fault.Status;
                 if (fault.RetryAfter is not null)
@@ -98,6 +112,23 @@ public sealed class FakeArxivServer : IAsyncDisposable
                 Feeds.TryGetValue(feed, out body);
                 ctx.Response.ContentType = "application/rss+xml; charset=utf-8";
             }
+            else if (parts is ["list", var rcat, "recent"])
+            {
+                Recent.TryGetValue(rcat, out body);
+                ctx.Response.ContentType = "text/html; charset=utf-8";
+            }
+            else if (parts is ["api", "query"])
+            {
+                var ids = ctx.Request.Query["id_list"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
+                ApiIdLists.Enqueue(ids);
+                body = ApiAnswer(ids);
+                ctx.Response.ContentType = "application/atom+xml; charset=utf-8";
+            }
+            else if (parts is ["oai"])
+            {
+                OaiPages.TryGetValue(token, out body);
+                ctx.Response.ContentType = "text/xml; charset=utf-8";
+            }
 
             if (body is null)
             {
@@ -119,9 +150,34 @@ public sealed class FakeArxivServer : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref inFlight);
-            seen.Enqueue(new SeenRequest(path, start, DateTimeOffset.UtcNow, ctx.Response.StatusCode, ctx.Request.Headers.UserAgent.ToString(), ctx.Request.Headers.IfModifiedSince.ToString()));
+            seen.Enqueue(new SeenRequest(path, start, DateTimeOffset.UtcNow, ctx.Response.StatusCode, ctx.Request.Headers.UserAgent.ToString(), ctx.Request.Headers.IfModifiedSince.ToString(), ctx.Request.QueryString.Value ?? ""));
         }
     }
+
+    /// <summary>
+    /// An API answer for an id_list, in the new (Nov 2025) serializer: the header and the first entry of the real
+    /// fixture query-cat-astro-ph-wildcard-max63-2026-04-25-newformat.xml, the entry repeated once per id with the id
+    /// and summary replaced ("Abstract of ID from the fake API.").
+    /// </summary>
+    public static string ApiAnswer(IReadOnlyList<string> ids)
+    {
+        var xml = ApiTemplate.Value;
+        var first = xml.IndexOf("<entry>", StringComparison.Ordinal);
+        var end = xml.IndexOf("</entry>", first, StringComparison.Ordinal) + "</entry>".Length;
+        var entry = xml[first..end];
+        var summaryStart = entry.IndexOf("<summary>", StringComparison.Ordinal);
+        var summaryEnd = entry.IndexOf("</summary>", StringComparison.Ordinal) + "</summary>".Length;
+        var sb = new System.Text.StringBuilder(xml[..first]);
+        foreach (var id in ids)
+        {
+            var e = entry[..summaryStart] + $"<summary>Abstract of {id} from the fake API.</summary>" + entry[summaryEnd..];
+            sb.Append(e.Replace("2604.21920", id, StringComparison.Ordinal)).Append("\n  ");
+        }
+
+        return sb.Append("</feed>\n").ToString();
+    }
+
+    private static readonly Lazy<string> ApiTemplate = new(() => File.ReadAllText(Fixtures.At("api/query-cat-astro-ph-wildcard-max63-2026-04-25-newformat.xml")));
 
     public async ValueTask DisposeAsync()
     {
