@@ -82,10 +82,14 @@ public static class CliApp
         })));
 
         var backfill = new Command("backfill",
-            "Store missed days: dates within the last five announcements from /list/<cat>/recent plus the API (digests written for each day, oldest first); "
-            + "older dates as paper history via OAI-PMH (no digests). OAI-PMH selects by datestamp, the record's LAST-MODIFIED date, not its announcement date. "
-            + "An interrupted harvest resumes where it stopped.");
-        var from = new Option<string>("--from") { Description = "First date (listing date / OAI datestamp)", HelpName = "YYYY-MM-DD", Required = true };
+            "Store missed days: the last five announcements from /list/<cat>/recent + the API, with digests; older dates as OAI-PMH history (resumable)");
+        var from = new Option<string>("--from")
+        {
+            Description = "First date. Within the last five announcements: a listing date. Older: an OAI-PMH datestamp, which is a record's "
+                + "LAST-MODIFIED date, not its submission or announcement date (history only, no digests)",
+            HelpName = "YYYY-MM-DD",
+            Required = true,
+        };
         var to = new Option<string>("--to") { Description = "Last date; default the latest announced listing", HelpName = "YYYY-MM-DD" };
         var oaiUrl = new Option<string>("--oai-url") { Description = "OAI-PMH base URL; default https://oaipmh.arxiv.org/oai", HelpName = "URL" };
         backfill.Options.Add(from);
