@@ -81,6 +81,28 @@ public static class CliApp
             return ExitCodes.Success;
         })));
 
+        var backfill = new Command("backfill",
+            "Store missed days: the last five announcements from /list/<cat>/recent + the API, with digests; older dates as OAI-PMH history (resumable)");
+        var from = new Option<string>("--from")
+        {
+            Description = "First date. Within the last five announcements: a listing date. Older: an OAI-PMH datestamp, which is a record's "
+                + "LAST-MODIFIED date, not its submission or announcement date (history only, no digests)",
+            HelpName = "YYYY-MM-DD",
+            Required = true,
+        };
+        var to = new Option<string>("--to") { Description = "Last date; default the latest announced listing", HelpName = "YYYY-MM-DD" };
+        var oaiUrl = new Option<string>("--oai-url") { Description = "OAI-PMH base URL; default https://oaipmh.arxiv.org/oai", HelpName = "URL" };
+        backfill.Options.Add(from);
+        backfill.Options.Add(to);
+        backfill.Options.Add(oaiUrl);
+        common.AddTo(backfill);
+        backfill.SetAction((r, ct) => Guard(context, () =>
+        {
+            var first = ParseDate(r.GetValue(from)!, "--from");
+            var last = r.GetValue(to) is { } t ? ParseDate(t, "--to") : (DateOnly?)null;
+            return WithJobAsync(common.Read(r) with { OaiUrl = r.GetValue(oaiUrl) }, context, (job, _) => job.BackfillAsync(first, last, ct));
+        }));
+
         var site = new Command("site", "Write a static site of every stored day: index, a page per digest and day, RSS and Atom feeds (--out, default ./site)");
         common.AddTo(site);
         site.SetAction((r, ct) => Guard(context, () =>
@@ -131,6 +153,7 @@ public static class CliApp
         root.Subcommands.Add(fetch);
         root.Subcommands.Add(digest);
         root.Subcommands.Add(daemon);
+        root.Subcommands.Add(backfill);
         root.Subcommands.Add(site);
         root.Subcommands.Add(import);
         root.Subcommands.Add(MatchCommand.Create(context, action => Guard(context, action)));
@@ -220,6 +243,11 @@ public static class CliApp
     /// </summary>
     private static string DebugDirectory(string db) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(PostgresConnectionString.IsPostgres(db) ? Settings.DefaultDbPath() : db)) ?? ".", "debug");
+
+    private static DateOnly ParseDate(string text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d
+            : throw new ConfigurationException(option, $"'{text}' is not a date (YYYY-MM-DD)");
 
     private static int ConfigInit(string? path, bool force, CliContext context)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml;
 using ArxivDigest.Papers;
 
@@ -83,7 +84,7 @@ public static class ApiAtomParser
     private static Paper? ReadEntry(XmlReader r, string origin, int entryNumber)
     {
         string id = "", title = "", summary = "";
-        string? comment = null, journalRef = null, doi = null, primary = null, absLink = null;
+        string? comment = null, journalRef = null, doi = null, primary = null, absLink = null, published = null;
         var authors = new List<string>();
         var categories = new List<string>();
 
@@ -99,6 +100,9 @@ public static class ApiAtomParser
                     break;
                 case (AtomNs, "summary"):
                     summary = XmlRead.ReadText(r);
+                    break;
+                case (AtomNs, "published"):
+                    published = XmlRead.ReadText(r);
                     break;
                 case (AtomNs, "author"):
                     string? name = null;
@@ -191,6 +195,13 @@ public static class ApiAtomParser
             Doi = Text.NormalizeOptional(doi),
             PrimaryCategory = primaryCode,
             Subjects = subjects,
+            Published = PublishedDate(published),
         };
     }
+
+    /// <summary>The UTC date of an Atom <c>published</c> timestamp (v1 submission); null when absent or unreadable.</summary>
+    private static DateOnly? PublishedDate(string? text) =>
+        DateTimeOffset.TryParse(text?.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? DateOnly.FromDateTime(at.UtcDateTime)
+            : null;
 }

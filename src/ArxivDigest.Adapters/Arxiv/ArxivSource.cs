@@ -21,6 +21,9 @@ public sealed record SourceOptions
 
     public Uri ApiUrl { get; init; } = new("https://export.arxiv.org");
 
+    /// <summary>OAI-PMH base URL (the verb and arguments are appended as a query).</summary>
+    public Uri OaiUrl { get; init; } = new("https://oaipmh.arxiv.org/oai");
+
     /// <summary>A saved listing page or RSS feed read instead of the network.</summary>
     public string? FromFile { get; init; }
 
@@ -28,11 +31,19 @@ public sealed record SourceOptions
         ? Combine(ArxivUrl, $"list/{category}/new")
         : Combine(RssUrl, $"rss/{category}");
 
-    /// <summary>The path appended to the base URL's path; a query on the base URL (a mirror's key) is kept.</summary>
-    private static Uri Combine(Uri baseUrl, string path)
+    /// <summary><c>/list/{category}/recent</c> with every entry on one page (the last five mailings, new and cross only).</summary>
+    public Uri RecentUrlFor(string category) => Combine(ArxivUrl, $"list/{category}/recent", "skip=0&show=2000");
+
+    /// <summary>The path appended to the base URL's path; a query on the base URL (a mirror's key) is kept, <paramref name="query"/> added.</summary>
+    private static Uri Combine(Uri baseUrl, string path, string? query = null)
     {
         var builder = new UriBuilder(baseUrl);
         builder.Path = builder.Path.TrimEnd('/') + "/" + path;
+        if (query is not null)
+        {
+            builder.Query = builder.Query.Length > 1 ? builder.Query.TrimStart('?') + "&" + query : query;
+        }
+
         return builder.Uri;
     }
 }

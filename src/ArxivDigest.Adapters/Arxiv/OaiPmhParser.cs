@@ -330,6 +330,7 @@ public static class OaiPmhParser
             Doi = Text.NormalizeOptional(fields.GetValueOrDefault("doi")),
             PrimaryCategory = primary,
             Subjects = subjects,
+            Published = CreatedDate(fields.GetValueOrDefault("created")),
         };
     }
 
@@ -337,6 +338,7 @@ public static class OaiPmhParser
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         int? maxVersion = null;
+        DateOnly? firstVersionDate = null;
         XmlRead.Children(r, () =>
         {
             if (r.NamespaceURI != ArxivRawNs)
@@ -353,7 +355,23 @@ public static class OaiPmhParser
                     maxVersion = v;
                 }
 
-                r.Skip();
+                string? date = null;
+                XmlRead.Children(r, () =>
+                {
+                    if (r.NamespaceURI == ArxivRawNs && r.LocalName == "date")
+                    {
+                        date = XmlRead.ReadText(r);
+                    }
+                    else
+                    {
+                        r.Skip();
+                    }
+                });
+                if (v == 1)
+                {
+                    firstVersionDate = VersionDate(date);
+                }
+
                 return;
             }
 
@@ -368,6 +386,7 @@ public static class OaiPmhParser
         {
             Id = id,
             Version = maxVersion ?? idVersion,
+            Published = firstVersionDate,
             Title = Text.Normalize(fields.GetValueOrDefault("title")),
             Abstract = Text.Normalize(fields.GetValueOrDefault("abstract")),
             Authors = AuthorNames.Split(fields.GetValueOrDefault("authors")),
@@ -504,6 +523,16 @@ public static class OaiPmhParser
 
         return map;
     });
+
+    /// <summary>arXiv format <c>created</c> (<c>2014-12-29</c>, the first version's date); null when absent or unreadable.</summary>
+    private static DateOnly? CreatedDate(string? text) =>
+        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    /// <summary>arXivRaw <c>version/date</c> (RFC 1123, <c>Sun, 30 Mar 2008 23:26:50 GMT</c>) as a UTC date.</summary>
+    private static DateOnly? VersionDate(string? text) =>
+        DateTimeOffset.TryParse(text?.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? DateOnly.FromDateTime(at.UtcDateTime)
+            : null;
 
     /// <summary>OAI set → category code: <c>cs</c> → cs, <c>physics:astro-ph</c> → astro-ph, <c>cs:cs:AI</c> → cs.AI.</summary>
     internal static string SetSpecToCode(string setSpec)

@@ -94,11 +94,15 @@ public sealed class PoliteHttpClient(HttpClient http, PolitenessOptions options,
             await gate.Lock.WaitAsync(cancellationToken);
             try
             {
+                // arXiv's own hosts never get less than its 3 s, whatever the configured interval (a mirror may).
+                var interval = PolitenessOptions.IsArxivHost(url.Host) && options.RequestInterval < PolitenessOptions.ArxivMinimumInterval
+                    ? PolitenessOptions.ArxivMinimumInterval
+                    : options.RequestInterval;
                 var since = time.GetUtcNow() - gate.LastRequestEnd;
-                if (gate.LastRequestEnd != DateTimeOffset.MinValue && since < options.RequestInterval)
+                if (gate.LastRequestEnd != DateTimeOffset.MinValue && since < interval)
                 {
                     // A clock that stepped backwards never makes the wait longer than one interval.
-                    var pause = since < TimeSpan.Zero ? options.RequestInterval : options.RequestInterval - since;
+                    var pause = since < TimeSpan.Zero ? interval : interval - since;
                     await Task.Delay(pause, time, cancellationToken);
                 }
 

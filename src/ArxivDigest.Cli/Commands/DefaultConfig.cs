@@ -34,6 +34,8 @@ public static class DefaultConfig
         arxiv_url = "https://arxiv.org"
         rss_url = "https://rss.arxiv.org"
         api_url = "https://export.arxiv.org"
+        # OAI-PMH, for 'backfill' of dates older than the last five announcements.
+        oai_url = "https://oaipmh.arxiv.org/oai"
 
         # Seconds between two requests to one host. arXiv asks for at least 3; lower values are refused for arxiv.org.
         request_interval = 3

@@ -24,6 +24,7 @@ public static class ConfigFile
         ["arxiv_url"] = typeof(string),
         ["rss_url"] = typeof(string),
         ["api_url"] = typeof(string),
+        ["oai_url"] = typeof(string),
         ["formats"] = typeof(string[]),
         ["timezone"] = typeof(string),
         ["language"] = typeof(string),

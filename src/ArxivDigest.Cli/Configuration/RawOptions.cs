@@ -23,6 +23,8 @@ public sealed record RawOptions
 
     public string? ApiUrl { get; init; }
 
+    public string? OaiUrl { get; init; }
+
     public string? FromFile { get; init; }
 
     public string? Format { get; init; }

@@ -34,7 +34,7 @@ public static class SettingsResolver
     /// <summary>The ARXIV_DIGEST_* variables: one per option, named after it (CATEGORY, QUERY, FORMAT are singular).</summary>
     public static readonly IReadOnlyList<string> EnvironmentNames =
     [
-        "CONFIG", "DB", "OUT", "CATEGORY", "QUERY", "INCLUDE", "SOURCE", "ARXIV_URL", "RSS_URL", "API_URL", "FROM_FILE",
+        "CONFIG", "DB", "OUT", "CATEGORY", "QUERY", "INCLUDE", "SOURCE", "ARXIV_URL", "RSS_URL", "API_URL", "OAI_URL", "FROM_FILE",
         "FORMAT", "TIMEZONE", "LANGUAGE", "TRANSLATOR", "REQUEST_INTERVAL", "DEBUG", "TRANSLATOR_URL", "TRANSLATOR_MODEL",
         "TRANSLATION_CONCURRENCY", "GLOSSARY", "TLDR", "REQUEST_TIMEOUT",
     ];
@@ -127,6 +127,7 @@ public static class SettingsResolver
         var arxivUrl = Url(Pick(cli.ArxivUrl, "--arxiv-url", "ARXIV_URL", "arxiv_url"), "https://arxiv.org", problems);
         var rssUrl = Url(Pick(cli.RssUrl, "--rss-url", "RSS_URL", "rss_url"), "https://rss.arxiv.org", problems);
         var apiUrl = Url(Pick(cli.ApiUrl, "--api-url", "API_URL", "api_url"), "https://export.arxiv.org", problems);
+        var oaiUrl = Url(Pick(cli.OaiUrl, "--oai-url", "OAI_URL", "oai_url"), "https://oaipmh.arxiv.org/oai", problems);
         var fromFile = cli.FromFile ?? Env(env, "FROM_FILE")?.Value;
         if (fromFile is not null && !File.Exists(fromFile))
         {
@@ -417,7 +418,7 @@ public static class SettingsResolver
         {
             Db = ExpandHome(db),
             Out = ExpandHome(outDir),
-            Source = new SourceOptions { Kind = kind, ArxivUrl = arxivUrl, RssUrl = rssUrl, ApiUrl = apiUrl, FromFile = fromFile },
+            Source = new SourceOptions { Kind = kind, ArxivUrl = arxivUrl, RssUrl = rssUrl, ApiUrl = apiUrl, OaiUrl = oaiUrl, FromFile = fromFile },
             Renderers = renderers,
             Translators = translators,
             TranslatorUrls = translatorUrls,

@@ -73,9 +73,16 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
     /// <summary>Runs every digest; returns the exit code and the newest listing date written in this run (null: none).</summary>
     public async Task<(int ExitCode, DateOnly? NewListing)> RunWithOutcomeAsync(CancellationToken cancellationToken)
     {
+        // Missed days (the store is behind the schedule) are recovered from /recent and written first, oldest first.
+        var catchUp = new CatchUp(settings, store, http, time, reporter);
+        var before = settings.Source.FromFile is null
+            ? await catchUp.LatestStoredAsync(settings.Digests.SelectMany(d => d.Categories), cancellationToken)
+            : new Dictionary<string, DateOnly?>();
         var fetched = await FetchAllAsync(cancellationToken);
-        var partial = false;
+        var recovered = await catchUp.RunAsync(before, fetched, cancellationToken);
+        var partial = recovered.Incomplete;
         DateOnly? newest = null;
+        partial |= await WriteStoredDaysAsync(recovered.Days, cancellationToken);
         foreach (var spec in settings.Digests)
         {
             var status = await RunDigestAsync(spec, fetched, cancellationToken);
@@ -148,6 +155,62 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             throw;
         }
     }
+
+    /// <summary>
+    /// Writes (and delivers) each digest for stored days recovered by a catch-up or backfill, oldest first; a day
+    /// whose digest is already complete with its files in place is not written again. True when any was partial.
+    /// </summary>
+    public async Task<bool> WriteStoredDaysAsync(IReadOnlyList<DateOnly> days, CancellationToken cancellationToken)
+    {
+        var partial = false;
+        foreach (var day in days.Order())
+        {
+            foreach (var spec in settings.Digests)
+            {
+                var status = await WriteStoredDayAsync(spec, day, cancellationToken);
+                partial |= status == "partial";
+            }
+        }
+
+        return partial;
+    }
+
+    private async Task<string?> WriteStoredDayAsync(DigestSpec spec, DateOnly day, CancellationToken cancellationToken)
+    {
+        var papers = new List<Paper>();
+        var any = false;
+        foreach (var category in spec.Categories)
+        {
+            if (await store.GetAnnouncementAsync(category, day, cancellationToken) is not null)
+            {
+                any = true;
+                papers.AddRange(await store.GetAnnouncedPapersAsync(category, day, cancellationToken));
+            }
+        }
+
+        var paths = DigestWriter.PathsFor(settings.Out, spec.Name, day, settings.Renderers);
+        if (!any || (await AlreadyCompleteAsync(spec.Name, day, cancellationToken) && paths.All(File.Exists)))
+        {
+            return null;
+        }
+
+        var runId = await store.StartRunAsync(spec.Name, time.GetUtcNow(), cancellationToken);
+        try
+        {
+            var status = await BuildAndWriteAsync(spec, papers, day, cancellationToken);
+            await store.FinishRunAsync(runId, day, status, "recovered day", time.GetUtcNow(), cancellationToken);
+            return status;
+        }
+        catch (Exception e)
+        {
+            await store.FinishRunAsync(runId, null, "failed", e.Message, time.GetUtcNow(), CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>The <c>backfill</c> verb (see <see cref="BackfillJob"/>).</summary>
+    public Task<int> BackfillAsync(DateOnly from, DateOnly? to, CancellationToken cancellationToken) =>
+        new BackfillJob(settings, store, http, time, reporter, this).RunAsync(from, to, cancellationToken);
 
     /// <summary>The <c>site</c> verb: a static site of every stored day into <see cref="Settings.Out"/>.</summary>
     public async Task<int> BuildSiteAsync(CancellationToken cancellationToken)

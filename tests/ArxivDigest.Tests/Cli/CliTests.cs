@@ -142,6 +142,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Backfill_help_matches_its_snapshot_and_explains_oai_datestamps()
+    {
+        var r = await RunJob("backfill", "--help");
+
+        AssertHelpSnapshot("help-backfill.txt", r);
+        Assert.Matches("(?m)^  --from <YYYY-MM-DD> \\(REQUIRED\\)", r.Stdout);
+        Assert.Contains("--oai-url <URL>", r.Stdout);
+        Assert.Contains("LAST-MODIFIED", r.Stdout);
+    }
+
+    [Fact]
     public async Task Digest_help_matches_its_snapshot_and_lists_date_and_every_option()
     {
         var r = await RunJob("digest", "--help");

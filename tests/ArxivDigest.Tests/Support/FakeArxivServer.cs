@@ -42,7 +42,10 @@ public sealed record Fault(int Status, string? RetryAfter = null, string Body = 
 /// <summary>
 /// An in-process arXiv on 127.0.0.1 (Kestrel, port 0) serving recorded responses: listing pages at
 /// <c>/list/{cat}/new</c> and RSS at <c>/rss/{cat}</c>, with Last-Modified / If-Modified-Since (304) like arxiv.org,
-/// scripted faults, and a log of every request (times, status, headers) to check politeness.
+/// scripted faults, and a log of every request (times, status, headers) to check politeness. For missed days and
+/// history it also serves <c>/list/{cat}/recent</c> pages, the API's <c>/api/query?id_list=…</c> (see
+/// <see cref="ApiAnswer"/>) and OAI-PMH pages at <c>/oai</c> keyed by resumption token (faults for a token request
+/// are keyed <c>/oai?resumptionToken=TOKEN</c>).
 /// </summary>
 public sealed class FakeArxivServer : IAsyncDisposable
 {
@@ -57,6 +60,15 @@ public sealed class FakeArxivServer : IAsyncDisposable
     public ConcurrentDictionary<string, string> Listings { get; } = new(StringComparer.Ordinal);
 
     public ConcurrentDictionary<string, string> Feeds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>/list/{cat}/recent</c> pages by category.</summary>
+    public ConcurrentDictionary<string, string> Recent { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>OAI-PMH ListRecords pages: "" for the first request of a harvest, else the resumption token asked for.</summary>
+    public ConcurrentDictionary<string, string> OaiPages { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The id_list of every API request, in arrival order.</summary>
+    public ConcurrentQueue<IReadOnlyList<string>> ApiIdLists { get; } = new();
 
     public ConcurrentDictionary<string, ConcurrentQueue<Fault>> Faults { get; } = new(StringComparer.Ordinal);
 
@@ -107,7 +119,9 @@ public sealed class FakeArxivServer : IAsyncDisposable
         try
         {
             await Task.Delay(ResponseDelay > TimeSpan.FromMilliseconds(20) ? ResponseDelay : TimeSpan.FromMilliseconds(20)); // long enough for overlapping requests to be seen as concurrent
-            var fault = Faults.TryGetValue(path, out var queue) && queue.TryDequeue(out var next) ? next : null;
+            var token = ctx.Request.Query["resumptionToken"].ToString();
+            var faultKey = path == "/oai" && token.Length > 0 ? $"/oai?resumptionToken={token}" : path;
+            var fault = Faults.TryGetValue(faultKey, out var queue) && queue.TryDequeue(out var next) ? next : null;
             if (fault is { Kind: not FaultKind.Respond })
             {
                 await BreakAsync(ctx, fault, Content(path));
@@ -143,6 +157,23 @@ public sealed class FakeArxivServer : IAsyncDisposable
             {
                 Feeds.TryGetValue(feed, out body);
                 ctx.Response.ContentType = "application/rss+xml; charset=utf-8";
+            }
+            else if (parts is ["list", var rcat, "recent"])
+            {
+                Recent.TryGetValue(rcat, out body);
+                ctx.Response.ContentType = "text/html; charset=utf-8";
+            }
+            else if (parts is ["api", "query"])
+            {
+                var ids = ctx.Request.Query["id_list"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
+                ApiIdLists.Enqueue(ids);
+                body = ApiAnswer(ids);
+                ctx.Response.ContentType = "application/atom+xml; charset=utf-8";
+            }
+            else if (parts is ["oai"])
+            {
+                OaiPages.TryGetValue(token, out body);
+                ctx.Response.ContentType = "text/xml; charset=utf-8";
             }
 
             if (body is null)
@@ -229,6 +260,31 @@ public sealed class FakeArxivServer : IAsyncDisposable
                 break;
         }
     }
+
+    /// <summary>
+    /// An API answer for an id_list, in the new (Nov 2025) serializer: the header and the first entry of the real
+    /// fixture query-cat-astro-ph-wildcard-max63-2026-04-25-newformat.xml, the entry repeated once per id with the id
+    /// and summary replaced ("Abstract of ID from the fake API.").
+    /// </summary>
+    public static string ApiAnswer(IReadOnlyList<string> ids)
+    {
+        var xml = ApiTemplate.Value;
+        var first = xml.IndexOf("<entry>", StringComparison.Ordinal);
+        var end = xml.IndexOf("</entry>", first, StringComparison.Ordinal) + "</entry>".Length;
+        var entry = xml[first..end];
+        var summaryStart = entry.IndexOf("<summary>", StringComparison.Ordinal);
+        var summaryEnd = entry.IndexOf("</summary>", StringComparison.Ordinal) + "</summary>".Length;
+        var sb = new System.Text.StringBuilder(xml[..first]);
+        foreach (var id in ids)
+        {
+            var e = entry[..summaryStart] + $"<summary>Abstract of {id} from the fake API.</summary>" + entry[summaryEnd..];
+            sb.Append(e.Replace("2604.21920", id, StringComparison.Ordinal)).Append("\n  ");
+        }
+
+        return sb.Append("</feed>\n").ToString();
+    }
+
+    private static readonly Lazy<string> ApiTemplate = new(() => File.ReadAllText(Fixtures.At("api/query-cat-astro-ph-wildcard-max63-2026-04-25-newformat.xml")));
 
     public async ValueTask DisposeAsync()
     {
