@@ -141,6 +141,16 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
     }
 
     /// <inheritdoc />
+    public Task<string?> GetRunClaimOwnerAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
+        RunAsync($"cannot read the claim on the {digest} run of {listingDate:yyyy-MM-dd}", async c =>
+        {
+            await using var command = Command(c, null, "SELECT owner FROM run_claims WHERE digest = @digest AND listing_date = @date");
+            command.Parameters.AddWithValue("digest", digest);
+            command.Parameters.AddWithValue("date", listingDate);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task ReleaseRunClaimAsync(string digest, DateOnly listingDate, string owner, CancellationToken cancellationToken) =>
         RunAsync($"cannot release the {digest} run of {listingDate:yyyy-MM-dd}", async c =>
         {

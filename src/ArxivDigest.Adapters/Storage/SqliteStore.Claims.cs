@@ -38,6 +38,23 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
+    public async Task<string?> GetRunClaimOwnerAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var command = Command(null, "SELECT owner FROM run_claims WHERE digest = $digest AND listing_date = $date");
+            command.Parameters.AddWithValue("$digest", digest);
+            command.Parameters.AddWithValue("$date", FormatDate(listingDate));
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail($"cannot read the claim on the {digest} run of {FormatDate(listingDate)}", ex);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task ReleaseRunClaimAsync(string digest, DateOnly listingDate, string owner, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -23,7 +23,7 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
     private DateOnly? lastWritten;
 
     /// <summary>This job's name in run claims: host, process and a unique suffix.</summary>
-    private readonly string claimOwner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly string claimOwner = RunClaim.NewOwner();
 
     /// <summary>The listing date of the newest complete run of any digest, from the store (the daemon's starting point).</summary>
     public async Task<DateOnly?> LastProcessedListingAsync(CancellationToken cancellationToken) =>

@@ -25,11 +25,60 @@ public sealed class RunClaim : IAsyncDisposable
         this.owner = owner;
     }
 
-    /// <summary>The claim, or null while another live instance holds it.</summary>
-    public static async Task<RunClaim?> TryAcquireAsync(IPaperStore store, string digest, DateOnly listingDate, string owner, TimeProvider time, CancellationToken cancellationToken) =>
-        await store.TryClaimRunAsync(digest, listingDate, owner, time.GetUtcNow(), Lease, cancellationToken)
-            ? new RunClaim(store, digest, listingDate, owner)
-            : null;
+    /// <summary>
+    /// The claim, or null while another live instance holds it. A claim left by a process of this machine that no
+    /// longer exists (killed, crashed) is taken over at once instead of waiting for its lease to end.
+    /// </summary>
+    public static async Task<RunClaim?> TryAcquireAsync(IPaperStore store, string digest, DateOnly listingDate, string owner, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await store.TryClaimRunAsync(digest, listingDate, owner, time.GetUtcNow(), Lease, cancellationToken))
+        {
+            return new RunClaim(store, digest, listingDate, owner);
+        }
+
+        if (await store.GetRunClaimOwnerAsync(digest, listingDate, cancellationToken) is { } holder && IsDeadLocalOwner(holder))
+        {
+            await store.ReleaseRunClaimAsync(digest, listingDate, holder, cancellationToken);
+            if (await store.TryClaimRunAsync(digest, listingDate, owner, time.GetUtcNow(), Lease, cancellationToken))
+            {
+                return new RunClaim(store, digest, listingDate, owner);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The owner string of this process: machine/pid/unique.</summary>
+    public static string NewOwner() => $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    /// <summary>True when <paramref name="owner"/> names a process of this machine that is not running.</summary>
+    internal static bool IsDeadLocalOwner(string owner)
+    {
+        var parts = owner.Split('/');
+        if (parts.Length != 3 || parts[0] != Environment.MachineName || !int.TryParse(parts[1], out var pid))
+        {
+            return false;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            return false; // this process (another job in it) holds the claim and is alive
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>The stdout line of the instance that found the digest claimed (exit code 0: the other one delivers it).</summary>
     public static string SkippedMessage(string digest, DateOnly listingDate) =>

@@ -107,6 +107,9 @@ public interface IPaperStore : IAsyncDisposable
     /// </summary>
     Task<bool> TryClaimRunAsync(string digest, DateOnly listingDate, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>The owner of the claim on <paramref name="digest"/> for <paramref name="listingDate"/>, live or expired; null when none.</summary>
+    Task<string?> GetRunClaimOwnerAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken);
+
     /// <summary>Releases the claim if <paramref name="owner"/> holds it; no-op otherwise.</summary>
     Task ReleaseRunClaimAsync(string digest, DateOnly listingDate, string owner, CancellationToken cancellationToken);
 }

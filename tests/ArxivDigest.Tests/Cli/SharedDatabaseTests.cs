@@ -141,6 +141,32 @@ public sealed class SharedDatabaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claim_left_by_a_killed_process_of_this_machine_is_taken_over_at_once()
+    {
+        release.TrySetResult(); // deliveries are not held here
+        var fetch = await cli.RunAsync("fetch", "--db", cli.Db, "--config", Config());
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+        int deadPid;
+        using (var gone = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!)
+        {
+            await gone.WaitForExitAsync();
+            deadPid = gone.Id;
+        }
+
+        await using (var store = await SqliteStore.OpenAsync(cli.Db, CancellationToken.None))
+        {
+            Assert.True(await store.TryClaimRunAsync("default", Listing, $"{Environment.MachineName}/{deadPid}/abc", DateTimeOffset.UtcNow, TimeSpan.FromHours(1), CancellationToken.None));
+        }
+
+        var run = await Run(cli.Db);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.DoesNotContain("skipped", run.Stdout);
+        Assert.Contains("default: delivered to team", run.Stdout);
+        Assert.True(File.Exists(Path.Combine(cli.Out, "default", "2024-08-09.txt")));
+    }
+
+    [Fact]
     public async Task A_live_claim_of_another_instance_makes_run_and_digest_skip_and_a_lapsed_claim_does_not()
     {
         release.TrySetResult(); // deliveries are not held here
