@@ -12,7 +12,7 @@ cli="dotnet src/ArxivDigest.Cli/bin/Release/net10.0/arxiv-digest.dll"
 python3 bench/match/phrases.py "$data" 1000 "$work/p1000.txt"
 python3 bench/match/phrases.py "$data" 10000 "$work/p10000.txt"
 head -c 200000000 "$data" | sed '$d' > "$work/small.jsonl"   # ~200 MB of whole lines: memory must not grow with size
-bytes=$(stat -c %s "$data"); small=$(stat -c %s "$work/small.jsonl")
+bytes=$(stat -L -c %s "$data"); small=$(stat -L -c %s "$work/small.jsonl")
 cat "$data" > /dev/null   # warm the page cache for every contender alike
 
 measure() { # name bytes command...

@@ -15,7 +15,7 @@ public sealed partial class QuerySet
     /// <summary>Ids for the folded words of text terms (all but a prefix last word) and, per id, the terms starting with it.</summary>
     private (Dictionary<string, int> Vocabulary, int[][] ByFirstId) BuildVocabulary()
     {
-        var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
+        var vocabulary = new Dictionary<string, int>(WordComparer.Instance);
         var byFirst = new List<List<int>>();
         for (var t = 0; t < _terms.Length; t++)
         {
@@ -43,6 +43,41 @@ public sealed partial class QuerySet
         }
 
         return (vocabulary, [.. byFirst.Select(l => l.ToArray())]);
+    }
+
+    /// <summary>Letters and digits, as <see cref="char.IsLetterOrDigit(char)"/>, with a table for ASCII.</summary>
+    private static bool IsWordChar(char c) => c < 128 ? AsciiWord[c] : char.IsLetterOrDigit(c);
+
+    private static readonly bool[] AsciiWord = [.. Enumerable.Range(0, 128).Select(c => char.IsLetterOrDigit((char)c))];
+
+    /// <summary>
+    /// Ordinal equality with a cheap non-randomised hash (FNV-1a) and span look-ups: the vocabulary is the user's
+    /// own query words, so hash flooding is no concern, and every paper word is hashed.
+    /// </summary>
+    private sealed class WordComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
+    {
+        public static readonly WordComparer Instance = new();
+
+        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
+
+        public int GetHashCode(string obj) => Hash(obj);
+
+        public bool Equals(ReadOnlySpan<char> alternate, string other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<char> alternate) => Hash(alternate);
+
+        public string Create(ReadOnlySpan<char> alternate) => new(alternate);
+
+        private static int Hash(ReadOnlySpan<char> s)
+        {
+            var h = 2166136261u;
+            foreach (var c in s)
+            {
+                h = (h ^ c) * 16777619u;
+            }
+
+            return (int)h;
+        }
     }
 
     public sealed partial class Matcher
@@ -79,7 +114,7 @@ public sealed partial class QuerySet
             var start = -1;
             for (var i = 0; i <= clean.Length; i++)
             {
-                var isWord = i < clean.Length && char.IsLetterOrDigit(clean[i]);
+                var isWord = i < clean.Length && IsWordChar(clean[i]);
                 if (isWord && start < 0)
                 {
                     start = i;

@@ -97,10 +97,10 @@ public static class TextNormalizer
         return builder.ToString();
     }
 
-    private static readonly System.Buffers.SearchValues<char> TexOrNonAscii =
-        System.Buffers.SearchValues.Create([.. "\\${}", .. Enumerable.Range(0x7f, 0xff81).Select(i => (char)i)]);
+    private static readonly System.Buffers.SearchValues<char> TexChars = System.Buffers.SearchValues.Create("\\${}");
 
-    private static bool IsPlain(string text) => text.AsSpan().IndexOfAny(TexOrNonAscii) < 0;
+    private static bool IsPlain(string text) =>
+        !text.AsSpan().ContainsAnyExceptInRange('\0', '\u007e') && !text.AsSpan().ContainsAny(TexChars);
 
     /// <summary>Removes TeX markup, keeping the words it stands for.</summary>
     private static string Detex(string text)
@@ -109,6 +109,16 @@ public static class TextNormalizer
         var i = 0;
         while (i < text.Length)
         {
+            // Copy the run up to the next TeX character in one go.
+            var run = text.AsSpan(i).IndexOfAny(TexChars);
+            if (run != 0)
+            {
+                var length = run < 0 ? text.Length - i : run;
+                b.Append(text.AsSpan(i, length));
+                i += length;
+                continue;
+            }
+
             var c = text[i];
             switch (c)
             {
