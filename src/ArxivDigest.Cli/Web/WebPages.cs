@@ -199,7 +199,7 @@ public static class WebPages
         {
             var first = (pageNumber - 1) * PageSize;
             w.Append("<p class=\"count\" role=\"status\">").Append(N(results.Total)).Append(results.Total == 1 ? " paper" : " papers");
-            if (results.Total > 0)
+            if (results.Hits.Count > 0)
             {
                 w.Append(", ").Append(N(first + 1)).Append('–').Append(N(first + results.Hits.Count));
             }
