@@ -445,7 +445,7 @@ public static class WebPages
     private static void Open(StringBuilder w, PageContext page, string title, IReadOnlyList<(string Type, string Href)> alternates)
     {
         w.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        w.Append("<title>").Append(E(title)).Append("</title>\n<link rel=\"stylesheet\" href=\"/assets/site.css\">\n");
+        w.Append("<title>").Append(E(title)).Append("</title>\n<link rel=\"stylesheet\" href=\"/assets/site.css\">\n<link rel=\"icon\" href=\"data:,\">\n");
         foreach (var (type, href) in alternates)
         {
             w.Append("<link rel=\"alternate\" type=\"").Append(type).Append("\" href=\"").Append(E(href)).Append("\">\n");

@@ -209,7 +209,9 @@ public static class WebServer
                 return ApiError(StatusCodes.Status404NotFound, $"no stored digest '{name}' for '{date}'");
             }
 
-            return Results.Text(new JsonRenderer().RenderToString(digest), "application/json; charset=utf-8");
+            // The renderer writes relaxed JSON (raw '<' in titles); the API re-encodes it so markup characters are \u-escaped.
+            using var document = JsonDocument.Parse(new JsonRenderer().RenderToString(digest));
+            return Json(document.WriteTo);
         });
 
         app.MapGet("/api/papers/{**id}", async (string id, CancellationToken ct) =>
