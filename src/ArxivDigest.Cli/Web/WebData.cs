@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ArxivDigest.Digests;
 using ArxivDigest.Matching;
 using ArxivDigest.Papers;
@@ -16,16 +15,20 @@ public sealed record PaperRecord(IReadOnlyList<Paper> Versions, IReadOnlyList<Pa
 /// <summary>
 /// What the web reader reads, over one <see cref="SqliteStore"/>: digests rebuilt from stored days (as the
 /// <c>site</c> verb builds them), papers, and the search corpus. The store's connection is used by one request at a
-/// time; digests, day lists and the corpus are cached for <see cref="CacheLifetime"/> so a busy server reads the
-/// store rarely and new fetches appear within that time.
+/// time; digests and day lists are cached for <see cref="CacheLifetime"/>, the search corpus for
+/// <see cref="CorpusLifetime"/>, so a busy server reads the store rarely and new fetches appear within that time.
+/// Concurrent requests for an entry being loaded share the one load (which ignores their cancellation).
 /// </summary>
 public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, ITranslator translator, TimeProvider time)
 {
-    /// <summary>How long a cached digest, day list or search corpus is served before it is read again.</summary>
+    /// <summary>How long a cached digest or day list is served before it is read again.</summary>
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the search corpus (every paper, normalised) is kept before it is read again.</summary>
+    public static readonly TimeSpan CorpusLifetime = TimeSpan.FromMinutes(5);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, object Value)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset At, Task<object> Value)> _cache = new(StringComparer.Ordinal);
 
     public IReadOnlyList<DigestSpec> Specs => specs;
 
@@ -38,16 +41,17 @@ public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, 
 
     /// <summary>The listing dates on which any of the digest's categories has a stored announcement, newest first.</summary>
     public Task<IReadOnlyList<DateOnly>> DaysAsync(DigestSpec spec, CancellationToken ct) =>
-        CachedAsync($"days/{spec.Name}", () => SiteBuilderDates(spec, ct));
+        CachedAsync($"days/{spec.Name}", () => SiteBuilderDates(spec, CancellationToken.None));
 
     /// <summary>The digest of one stored day, or null when none of its categories has that day.</summary>
     public Task<Digest?> DigestAsync(DigestSpec spec, DateOnly date, CancellationToken ct) =>
-        CachedAsync($"digest/{spec.Name}/{date:yyyy-MM-dd}", () => BuildDigestAsync(spec, date, ct));
+        CachedAsync($"digest/{spec.Name}/{date:yyyy-MM-dd}", () => BuildDigestAsync(spec, date, CancellationToken.None));
 
     /// <summary>Every paper's latest version with its newest listing date, newest first, normalised for matching.</summary>
     public Task<IReadOnlyList<PaperText>> CorpusAsync(CancellationToken ct) =>
         CachedAsync<IReadOnlyList<PaperText>>("corpus", async () =>
-            (await LockedAsync(() => store.GetLatestPapersAsync(ct), ct)).Select(p => new PaperText(p)).ToList());
+            (await LockedAsync(() => store.GetLatestPapersAsync(CancellationToken.None), CancellationToken.None)).Select(p => new PaperText(p)).ToList(),
+            CorpusLifetime);
 
     /// <summary>A paper's versions and listings, with the latest version's cached translation; null when not stored.</summary>
     public async Task<PaperRecord?> PaperAsync(string id, CancellationToken ct)
@@ -136,16 +140,24 @@ public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, 
         }
     }
 
-    private async Task<T> CachedAsync<T>(string key, Func<Task<T>> load)
+    private async Task<T> CachedAsync<T>(string key, Func<Task<T>> load, TimeSpan? lifetime = null)
     {
-        var now = time.GetUtcNow();
-        if (_cache.TryGetValue(key, out var hit) && now - hit.At < CacheLifetime)
+        Task<object> task;
+        lock (_cache)
         {
-            return (T)hit.Value;
+            var now = time.GetUtcNow();
+            if (!_cache.TryGetValue(key, out var hit) || now - hit.At >= (lifetime ?? CacheLifetime) || hit.Value.IsFaulted || hit.Value.IsCanceled)
+            {
+                // One load per key at a time: concurrent requests for the same page share it.
+                hit = (now, LoadAsync(load));
+                _cache[key] = hit;
+            }
+
+            task = hit.Value;
         }
 
-        var value = await load();
-        _cache[key] = (now, value!);
-        return value;
+        return (T)await task;
     }
+
+    private static async Task<object> LoadAsync<T>(Func<Task<T>> load) => (await load())!;
 }
