@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using ArxivDigest.Matching;
 using ArxivDigest.Papers;
 
@@ -21,17 +23,49 @@ public interface ISearchBackend
 /// <summary>
 /// Search by scanning every stored paper (latest version) with <see cref="Query.Match(PaperText)"/>: exactly the
 /// digest matcher's semantics, linear in the store's size. Papers never announced count by their submission date.
+/// The matching positions of a search are kept with the corpus they were computed on (up to
+/// <see cref="MaxCachedSearches"/> searches), so paging through results, or repeating a search, does not scan again.
 /// </summary>
 public sealed class ScanSearchBackend(WebData data) : ISearchBackend
 {
+    public const int MaxCachedSearches = 256;
+
+    private readonly ConditionalWeakTable<IReadOnlyList<PaperText>, ConcurrentDictionary<string, int[]>> _searches = new();
+
     public async Task<SearchResults> SearchAsync(Query query, DateOnly? from, DateOnly? to, string? category, int offset, int limit, CancellationToken cancellationToken)
     {
         var corpus = await data.CorpusAsync(cancellationToken);
         var cat = string.IsNullOrWhiteSpace(category) ? null : category.Trim().ToLowerInvariant();
-        var hits = new List<SearchHit>();
-        var total = 0;
-        foreach (var text in corpus)
+        var cache = _searches.GetOrCreateValue(corpus);
+        var key = $"{query.Text}\n{from:yyyy-MM-dd}\n{to:yyyy-MM-dd}\n{cat}";
+        if (!cache.TryGetValue(key, out var matching))
         {
+            matching = Scan(corpus, query, from, to, cat, cancellationToken);
+            if (cache.Count >= MaxCachedSearches)
+            {
+                cache.Clear();
+            }
+
+            cache[key] = matching;
+        }
+
+        var hits = matching.Skip(Math.Max(0, offset)).Take(limit)
+            .Select(i => new SearchHit(corpus[i].Paper, query.Match(corpus[i])!))
+            .ToList();
+        return new SearchResults(matching.Length, hits);
+    }
+
+    private static int[] Scan(IReadOnlyList<PaperText> corpus, Query query, DateOnly? from, DateOnly? to, string? cat, CancellationToken cancellationToken)
+    {
+        var matching = new List<int>();
+        for (var i = 0; i < corpus.Count; i++)
+        {
+            if ((i & 4095) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var text = corpus[i];
             var paper = text.Paper;
             var date = paper.ListingDate ?? paper.Published;
             if ((from is not null && (date is null || date < from)) || (to is not null && (date is null || date > to)))
@@ -44,19 +78,12 @@ public sealed class ScanSearchBackend(WebData data) : ISearchBackend
                 continue;
             }
 
-            if (query.Match(text) is not { } match)
+            if (query.Match(text) is not null)
             {
-                continue;
+                matching.Add(i);
             }
-
-            if (total >= offset && hits.Count < limit)
-            {
-                hits.Add(new SearchHit(paper, match));
-            }
-
-            total++;
         }
 
-        return new SearchResults(total, hits);
+        return matching.ToArray();
     }
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ArxivDigest.Digests;
 using ArxivDigest.Matching;
@@ -271,7 +273,21 @@ public static class WebPages
         return Close(w);
     }
 
+    /// <summary>Rendered digest bodies by digest instance (a rebuilt digest is a new instance) and layout.</summary>
+    private static readonly ConditionalWeakTable<Digest, ConcurrentDictionary<string, string>> Bodies = new();
+
     private static void DigestBody(StringBuilder w, PageContext page, Digest digest, string language, int headingLevel, bool link)
+    {
+        var key = $"{ModeName(page.Languages)}/{language}/{N(headingLevel)}/{link}";
+        w.Append(Bodies.GetOrCreateValue(digest).GetOrAdd(key, _ =>
+        {
+            var body = new StringBuilder();
+            RenderDigestBody(body, page, digest, language, headingLevel, link);
+            return body.ToString();
+        }));
+    }
+
+    private static void RenderDigestBody(StringBuilder w, PageContext page, Digest digest, string language, int headingLevel, bool link)
     {
         var labels = Labels.For(digest.Language);
         w.Append("<p class=\"meta\">").Append(E(labels.Header(digest))).Append("</p>\n");
