@@ -113,7 +113,7 @@ public sealed class CliTests : IDisposable
         var r = await Run("--help");
 
         AssertHelpSnapshot("help-root.txt", r);
-        foreach (var verb in new[] { "run", "fetch", "digest", "config" })
+        foreach (var verb in new[] { "run", "fetch", "digest", "config", "serve" })
         {
             Assert.Matches($"(?m)^  {verb} ", r.Stdout);
         }
