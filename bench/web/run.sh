@@ -56,5 +56,8 @@ done
   done
   echo
   echo "Targets: p95 under 25 ms for day pages and under 50 ms for search, no errors."
+  echo
+  echo "Notes (written by hand from separate curl timings; kept by the script):"
+  sed -n '/./,$p' bench/web/notes.md
 } > bench/web/results.md
 cat bench/web/results.md
