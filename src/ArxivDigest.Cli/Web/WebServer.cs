@@ -35,6 +35,9 @@ public static class WebServer
 
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = true };
 
+    /// <summary>Every route answers HEAD as GET (Kestrel sends the headers only).</summary>
+    private static readonly string[] GetAndHead = [HttpMethods.Get, HttpMethods.Head];
+
     public static WebApplication Build(WebServerOptions options)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -74,7 +77,7 @@ public static class WebServer
             }
         });
 
-        app.MapGet("/assets/{**file}", (string file, HttpContext context) =>
+        app.MapMethods("/assets/{**file}", GetAndHead, (string file, HttpContext context) =>
         {
             if (!assets.Files.TryGetValue(file, out var asset))
             {
@@ -85,10 +88,10 @@ public static class WebServer
             return Results.Bytes(asset.Content, asset.ContentType);
         });
 
-        app.MapGet("/healthz", async (CancellationToken ct) =>
+        app.MapMethods("/healthz", GetAndHead, async (CancellationToken ct) =>
             await data.HealthyAsync(ct) ? Results.Text("ok\n", "text/plain; charset=utf-8") : Results.Text("store unavailable\n", "text/plain; charset=utf-8", statusCode: 503));
 
-        app.MapGet("/", async (HttpContext context, CancellationToken ct) =>
+        app.MapMethods("/", GetAndHead, async (HttpContext context, CancellationToken ct) =>
         {
             var page = Page(context, assets.Math);
             var rows = new List<(DigestSpec, Digest?, int)>();
@@ -101,7 +104,7 @@ public static class WebServer
             return Html(WebPages.Home(page, rows, data.Language));
         });
 
-        app.MapGet("/digests/{name}", async (string name, HttpContext context, CancellationToken ct) =>
+        app.MapMethods("/digests/{name}", GetAndHead, async (string name, HttpContext context, CancellationToken ct) =>
         {
             var page = Page(context, assets.Math);
             return data.Find(name) is { } spec
@@ -109,13 +112,13 @@ public static class WebServer
                 : NotFound(page, $"There is no digest named '{name}'.");
         });
 
-        app.MapGet("/digests/{name}/feed.rss", async (string name, CancellationToken ct) =>
+        app.MapMethods("/digests/{name}/feed.rss", GetAndHead, async (string name, CancellationToken ct) =>
             data.Find(name) is { } spec ? Results.Text(SiteBuilder.MergedRss(spec, await FeedDaysAsync(data, spec, ct)), "application/rss+xml; charset=utf-8") : Results.NotFound());
 
-        app.MapGet("/digests/{name}/feed.atom", async (string name, CancellationToken ct) =>
+        app.MapMethods("/digests/{name}/feed.atom", GetAndHead, async (string name, CancellationToken ct) =>
             data.Find(name) is { } spec ? Results.Text(SiteBuilder.MergedAtom(spec, await FeedDaysAsync(data, spec, ct)), "application/atom+xml; charset=utf-8") : Results.NotFound());
 
-        app.MapGet("/digests/{name}/{date}", async (string name, string date, HttpContext context, CancellationToken ct) =>
+        app.MapMethods("/digests/{name}/{date}", GetAndHead, async (string name, string date, HttpContext context, CancellationToken ct) =>
         {
             var page = Page(context, assets.Math);
             if (data.Find(name) is not { } spec || ParseDate(date) is not { } day)
@@ -135,7 +138,7 @@ public static class WebServer
             return Html(WebPages.Day(page, digest, older, newer, data.Language));
         });
 
-        app.MapGet("/papers/{**id}", async (string id, HttpContext context, CancellationToken ct) =>
+        app.MapMethods("/papers/{**id}", GetAndHead, async (string id, HttpContext context, CancellationToken ct) =>
         {
             var page = Page(context, assets.Math);
             return await data.PaperAsync(id, ct) is { } record
@@ -143,7 +146,7 @@ public static class WebServer
                 : NotFound(page, $"Paper '{id}' is not in the store.");
         });
 
-        app.MapGet("/search", async (HttpContext context, CancellationToken ct) =>
+        app.MapMethods("/search", GetAndHead, async (HttpContext context, CancellationToken ct) =>
         {
             var page = Page(context, assets.Math);
             var q = context.Request.Query["q"].ToString();
@@ -174,9 +177,9 @@ public static class WebServer
     private static void MapApi(WebApplication app, WebServerOptions options)
     {
         var data = options.Data;
-        app.MapGet("/openapi.json", () => Results.Text(OpenApiDocument.Json, "application/json; charset=utf-8"));
+        app.MapMethods("/openapi.json", GetAndHead, () => Results.Text(OpenApiDocument.Json, "application/json; charset=utf-8"));
 
-        app.MapGet("/api/digests", async (CancellationToken ct) =>
+        app.MapMethods("/api/digests", GetAndHead, async (CancellationToken ct) =>
         {
             var specs = new List<(DigestSpec Spec, IReadOnlyList<DateOnly> Days)>();
             foreach (var spec in data.Specs)
@@ -201,7 +204,7 @@ public static class WebServer
             });
         });
 
-        app.MapGet("/api/digests/{name}/{date}", async (string name, string date, CancellationToken ct) =>
+        app.MapMethods("/api/digests/{name}/{date}", GetAndHead, async (string name, string date, CancellationToken ct) =>
         {
             if (data.Find(name) is not { } spec || ParseDate(date) is not { } day || IndexOf(await data.DaysAsync(spec, ct), day) < 0
                 || await data.DigestAsync(spec, day, ct) is not { } digest)
@@ -214,7 +217,7 @@ public static class WebServer
             return Json(document.WriteTo);
         });
 
-        app.MapGet("/api/papers/{**id}", async (string id, CancellationToken ct) =>
+        app.MapMethods("/api/papers/{**id}", GetAndHead, async (string id, CancellationToken ct) =>
         {
             if (await data.PaperAsync(id, ct) is not { } record)
             {
@@ -247,7 +250,7 @@ public static class WebServer
             });
         });
 
-        app.MapGet("/api/search", async (HttpContext context, CancellationToken ct) =>
+        app.MapMethods("/api/search", GetAndHead, async (HttpContext context, CancellationToken ct) =>
         {
             var query = context.Request.Query;
             var q = query["q"].ToString();

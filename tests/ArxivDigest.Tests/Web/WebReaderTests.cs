@@ -255,11 +255,14 @@ public sealed partial class WebReaderTests(WebReaderFixture web) : IClassFixture
     }
 
     [Fact]
-    public async Task Health_is_ok_and_writes_are_refused()
+    public async Task Health_is_ok_head_is_answered_and_writes_are_refused()
     {
         var (response, body) = await GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok\n", body);
+        using var head = await web.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(WebServer.ContentSecurityPolicy, head.Headers.GetValues("Content-Security-Policy").Single());
         using var post = await web.Client.PostAsync("/search", new StringContent("q=x"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
     }
