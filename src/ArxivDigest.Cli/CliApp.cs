@@ -158,6 +158,7 @@ public static class CliApp
         root.Subcommands.Add(import);
         root.Subcommands.Add(MatchCommand.Create(context, action => Guard(context, action)));
         root.Subcommands.Add(new SearchCommand().Build(context, (c, action) => Guard(c, action)));
+        root.Subcommands.Add(Web.ServeCommand.Create(context, action => Guard(context, action)));
         root.Subcommands.Add(config);
 
         // Help wraps at a fixed width, whatever terminal the process has, so it reads the same everywhere.

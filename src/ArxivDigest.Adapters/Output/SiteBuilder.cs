@@ -360,7 +360,7 @@ public static class SiteBuilder
     /// One RSS channel over the days (newest first): each day rendered by <see cref="RssRenderer"/>, its items kept in
     /// order; a paper version seen on several days appears once (on its newest day), so GUIDs stay unique.
     /// </summary>
-    private static string MergedRss(DigestSpec spec, IReadOnlyList<Digest> days)
+    public static string MergedRss(DigestSpec spec, IReadOnlyList<Digest> days)
     {
         var renderer = new RssRenderer();
         var items = new List<XElement>();
@@ -414,7 +414,7 @@ public static class SiteBuilder
     }
 
     /// <summary>One Atom feed over the days, entries from <see cref="AtomRenderer"/>, one per paper version.</summary>
-    private static string MergedAtom(DigestSpec spec, IReadOnlyList<Digest> days)
+    public static string MergedAtom(DigestSpec spec, IReadOnlyList<Digest> days)
     {
         XNamespace a = AtomRenderer.Namespace;
         var renderer = new AtomRenderer();

@@ -258,7 +258,7 @@ public sealed class HtmlRenderer(HtmlLanguages languages = HtmlLanguages.Both) :
     /// separated by spaces or dashes only, so <c>reinforcement-learning</c> is marked but a phrase is never marked
     /// across punctuation.
     /// </summary>
-    internal static string Highlight(string text, IReadOnlyList<string[]> queries)
+    public static string Highlight(string text, IReadOnlyList<string[]> queries)
     {
         var words = new List<(int Start, int End, string Folded)>();
         var start = -1;

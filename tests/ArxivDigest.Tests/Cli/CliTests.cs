@@ -113,7 +113,7 @@ public sealed class CliTests : IDisposable
         var r = await Run("--help");
 
         AssertHelpSnapshot("help-root.txt", r);
-        foreach (var verb in new[] { "run", "fetch", "digest", "config", "import" })
+        foreach (var verb in new[] { "run", "fetch", "digest", "config", "import", "serve" })
         {
             Assert.Matches($"(?m)^  {verb} ", r.Stdout);
         }

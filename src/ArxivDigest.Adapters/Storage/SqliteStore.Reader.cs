@@ -1,0 +1,108 @@
+using ArxivDigest.Papers;
+using Microsoft.Data.Sqlite;
+
+namespace ArxivDigest.Storage;
+
+/// <summary>One announcement a paper appeared in.</summary>
+public sealed record PaperListing(string Category, DateOnly ListingDate, int Version, AnnounceType AnnounceType);
+
+/// <summary>Read queries for the web reader: a paper's versions and listings, and every paper's latest version.</summary>
+public sealed partial class SqliteStore
+{
+    private const string PaperColumns = """
+        p.id, p.version, p.title, p.authors_json, p.abstract, p.comments, p.journal_ref, p.doi,
+        p.primary_category, p.subjects_json, p.published
+        """;
+
+    /// <summary>Every stored version of the paper, oldest first (version 0, unknown, first); empty when not stored.</summary>
+    public async Task<IReadOnlyList<Paper>> GetPaperVersionsAsync(string id, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var command = Command(null, $"SELECT {PaperColumns}, NULL FROM papers p WHERE p.id = $id ORDER BY p.version");
+            command.Parameters.AddWithValue("$id", id);
+            return await ReadPapersAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail("cannot read paper versions", ex);
+        }
+    }
+
+    /// <summary>The announcements that listed the paper, newest first.</summary>
+    public async Task<IReadOnlyList<PaperListing>> GetPaperListingsAsync(string id, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var command = Command(null, """
+                SELECT category, listing_date, version, announce_type FROM announcement_papers
+                WHERE paper_id = $id ORDER BY listing_date DESC, category
+                """);
+            command.Parameters.AddWithValue("$id", id);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var result = new List<PaperListing>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new PaperListing(reader.GetString(0), ParseDate(reader.GetString(1)), reader.GetInt32(2), ParseAnnounceType(reader.GetString(3))));
+            }
+
+            return result;
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail("cannot read paper listings", ex);
+        }
+    }
+
+    /// <summary>
+    /// The latest stored version of every paper, with <see cref="Paper.ListingDate"/> set to its newest listing (null
+    /// when never announced), newest listing first (then id descending).
+    /// </summary>
+    public async Task<IReadOnlyList<Paper>> GetLatestPapersAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var command = Command(null, $"""
+                SELECT {PaperColumns}, (SELECT MAX(ap.listing_date) FROM announcement_papers ap WHERE ap.paper_id = p.id) AS listed
+                FROM papers p
+                WHERE p.version = (SELECT MAX(q.version) FROM papers q WHERE q.id = p.id)
+                ORDER BY listed DESC, p.id DESC
+                """);
+            return await ReadPapersAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail("cannot read papers", ex);
+        }
+    }
+
+    private static async Task<IReadOnlyList<Paper>> ReadPapersAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var papers = new List<Paper>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var version = reader.GetInt32(1);
+            papers.Add(new Paper
+            {
+                Id = reader.GetString(0),
+                Version = version == 0 ? null : version,
+                Title = reader.GetString(2),
+                Authors = AuthorsFromJson(reader.GetString(3)),
+                Abstract = reader.GetString(4),
+                Comments = reader.IsDBNull(5) ? null : reader.GetString(5),
+                JournalRef = reader.IsDBNull(6) ? null : reader.GetString(6),
+                Doi = reader.IsDBNull(7) ? null : reader.GetString(7),
+                PrimaryCategory = reader.GetString(8),
+                Subjects = SubjectsFromJson(reader.GetString(9)),
+                Published = reader.IsDBNull(10) ? null : ParseDate(reader.GetString(10)),
+                ListingDate = reader.IsDBNull(11) ? null : ParseDate(reader.GetString(11)),
+            });
+        }
+
+        return papers;
+    }
+}
