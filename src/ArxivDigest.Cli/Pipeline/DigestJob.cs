@@ -137,6 +137,16 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             var papers = withPapers.SelectMany(a => a.Papers).ToList();
             if (await AlreadyCompleteAsync(spec.Name, listingDate, cancellationToken) && paths.All(File.Exists))
             {
+                if (StaleSince(listingDate, now) is { } due)
+                {
+                    var first = withPapers[0];
+                    var reason = $"stale listing: arXiv still serves the {listingDate:yyyy-MM-dd} listing, but the next one was announced at "
+                        + $"{TimeZoneInfo.ConvertTime(due, ArxivSchedule.NewYork).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {ArxivSchedule.NewYorkAbbreviation(due)} and should be out by now "
+                        + "(late, or an arXiv holiday missing from the list); try again later";
+                    throw new ArxivFormatException(first.Origin, reason + http.SaveForDebugging(fetched[first.Category].Response, reason));
+                }
+
+
                 var message = $"no new announcement: the {listingDate:yyyy-MM-dd} listing was already processed ({paths[0]}); {NextAnnouncementText(now)}";
                 var delivered = await DeliverPendingAsync(spec, papers, listingDate, cancellationToken);
                 await store.FinishRunAsync(runId, listingDate, delivered ? "no-new-announcement" : "partial", message, time.GetUtcNow(), cancellationToken);
@@ -357,6 +367,26 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
     private async Task<bool> AlreadyCompleteAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
         (await store.GetRunsAsync(500, cancellationToken))
         .Any(r => r.Digest == digest && r.ListingDate == listingDate && r.Status == "complete");
+
+    /// <summary>How long after an announcement its listing may still be missing before the old one counts as stale.</summary>
+    public static readonly TimeSpan StaleGrace = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// When <paramref name="listingDate"/> is exactly one announcement behind the schedule and the newer announcement
+    /// is more than <see cref="StaleGrace"/> old, its announcement time: arXiv serves a stale listing. Null otherwise.
+    /// </summary>
+    private DateTimeOffset? StaleSince(DateOnly listingDate, DateTimeOffset now)
+    {
+        var expected = schedule.LatestListingDate(now);
+        if (expected <= listingDate)
+        {
+            return null;
+        }
+
+        var due = ArxivSchedule.AnnouncedAt(expected);
+        var previous = schedule.LatestListingDate(due.AddMinutes(-1));
+        return previous == listingDate && now - due > StaleGrace ? due : null;
+    }
 
     private string NextAnnouncementText(DateTimeOffset now)
     {
