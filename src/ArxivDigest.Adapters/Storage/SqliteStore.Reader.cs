@@ -56,29 +56,6 @@ public sealed partial class SqliteStore
         }
     }
 
-    /// <summary>
-    /// The latest stored version of every paper, with <see cref="Paper.ListingDate"/> set to its newest listing (null
-    /// when never announced), newest listing first (then id descending).
-    /// </summary>
-    public async Task<IReadOnlyList<Paper>> GetLatestPapersAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        try
-        {
-            using var command = Command(null, $"""
-                SELECT {PaperColumns}, (SELECT MAX(ap.listing_date) FROM announcement_papers ap WHERE ap.paper_id = p.id) AS listed
-                FROM papers p
-                WHERE p.version = (SELECT MAX(q.version) FROM papers q WHERE q.id = p.id)
-                ORDER BY listed DESC, p.id DESC
-                """);
-            return await ReadPapersAsync(command, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SqliteException ex)
-        {
-            throw Fail("cannot read papers", ex);
-        }
-    }
-
     private static async Task<IReadOnlyList<Paper>> ReadPapersAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

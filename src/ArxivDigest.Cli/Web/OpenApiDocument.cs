@@ -102,7 +102,8 @@ public static class OpenApiDocument
                 "type": "object",
                 "properties": {
                   "query": { "type": "string" },
-                  "total": { "type": "integer" },
+                  "total": { "type": ["integer", "null"], "description": "number of matching papers; null while more pages follow (the index pages without counting)" },
+                  "more": { "type": "boolean", "description": "whether papers follow this page" },
                   "offset": { "type": "integer" },
                   "limit": { "type": "integer" },
                   "items": { "type": "array", "items": { "$ref": "#/components/schemas/Paper" } }

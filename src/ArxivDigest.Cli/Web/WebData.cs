@@ -14,18 +14,15 @@ public sealed record PaperRecord(IReadOnlyList<Paper> Versions, IReadOnlyList<Pa
 
 /// <summary>
 /// What the web reader reads, over one <see cref="SqliteStore"/>: digests rebuilt from stored days (as the
-/// <c>site</c> verb builds them), papers, and the search corpus. The store's connection is used by one request at a
-/// time; digests and day lists are cached for <see cref="CacheLifetime"/>, the search corpus for
-/// <see cref="CorpusLifetime"/>, so a busy server reads the store rarely and new fetches appear within that time.
+/// <c>site</c> verb builds them), papers, and full-text search. The store's connection is used by one request at a
+/// time; digests and day lists are cached for <see cref="CacheLifetime"/>, so a busy server reads the store rarely and
+/// new fetches appear within that time.
 /// Concurrent requests for an entry being loaded share the one load (which ignores their cancellation).
 /// </summary>
 public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, ITranslator translator, TimeProvider time)
 {
     /// <summary>How long a cached digest or day list is served before it is read again.</summary>
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long the search corpus (every paper, normalised) is kept before it is read again.</summary>
-    public static readonly TimeSpan CorpusLifetime = TimeSpan.FromMinutes(5);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, (DateTimeOffset At, Task<object> Value)> _cache = new(StringComparer.Ordinal);
@@ -46,12 +43,6 @@ public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, 
     /// <summary>The digest of one stored day, or null when none of its categories has that day.</summary>
     public Task<Digest?> DigestAsync(DigestSpec spec, DateOnly date, CancellationToken ct) =>
         CachedAsync($"digest/{spec.Name}/{date:yyyy-MM-dd}", () => BuildDigestAsync(spec, date, CancellationToken.None));
-
-    /// <summary>Every paper's latest version with its newest listing date, newest first, normalised for matching.</summary>
-    public Task<IReadOnlyList<PaperText>> CorpusAsync(CancellationToken ct) =>
-        CachedAsync<IReadOnlyList<PaperText>>("corpus", async () =>
-            (await LockedAsync(() => store.GetLatestPapersAsync(CancellationToken.None), CancellationToken.None)).Select(p => new PaperText(p)).ToList(),
-            CorpusLifetime);
 
     /// <summary>A paper's versions and listings, with the latest version's cached translation; null when not stored.</summary>
     public async Task<PaperRecord?> PaperAsync(string id, CancellationToken ct)
@@ -126,6 +117,10 @@ public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, 
         }, ct);
         return any ? await DigestBuilder.BuildAsync(papers, spec, date, time.GetUtcNow(), translator, ct, noAnnouncement: empty) : null;
     }
+
+    /// <summary>Full-text search of the store (<see cref="ArxivDigest.Storage.IPaperStore.SearchAsync"/>), on the shared connection.</summary>
+    public Task<ArxivDigest.Storage.SearchPage> SearchStoreAsync(ArxivDigest.Matching.Query query, ArxivDigest.Storage.SearchFilter filter, CancellationToken ct) =>
+        LockedAsync(() => store.SearchAsync(query, filter, ct), ct);
 
     private async Task<T> LockedAsync<T>(Func<Task<T>> read, CancellationToken ct)
     {

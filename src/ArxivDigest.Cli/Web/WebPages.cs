@@ -200,7 +200,8 @@ public static class WebPages
         if (results is not null)
         {
             var first = (pageNumber - 1) * PageSize;
-            w.Append("<p class=\"count\" role=\"status\">").Append(N(results.Total)).Append(results.Total == 1 ? " paper" : " papers");
+            w.Append("<p class=\"count\" role=\"status\">").Append(results.More ? "more than " : "").Append(N(results.More ? results.Total - 1 : results.Total))
+                .Append(results.Total == 1 && !results.More ? " paper" : " papers");
             if (results.Hits.Count > 0)
             {
                 w.Append(", ").Append(N(first + 1)).Append('–').Append(N(first + results.Hits.Count));
@@ -220,7 +221,7 @@ public static class WebPages
                 w.Append("</article>\n");
             }
 
-            var pages = (results.Total + PageSize - 1) / PageSize;
+            var pages = results.More ? pageNumber + 1 : (results.Total + PageSize - 1) / PageSize;
             if (pages > 1)
             {
                 w.Append("<nav class=\"pages\" aria-label=\"Result pages\">");
@@ -229,7 +230,7 @@ public static class WebPages
                     w.Append("<a rel=\"prev\" href=\"").Append(E(SearchUrl(q, from, to, category, pageNumber - 1))).Append("\">← previous</a> ");
                 }
 
-                w.Append("<span>page ").Append(N(pageNumber)).Append(" of ").Append(N(pages)).Append("</span>");
+                w.Append("<span>page ").Append(N(pageNumber)).Append(results.More ? "" : " of " + N(pages)).Append("</span>");
                 if (pageNumber < pages)
                 {
                     w.Append(" <a rel=\"next\" href=\"").Append(E(SearchUrl(q, from, to, category, pageNumber + 1))).Append("\">next →</a>");

@@ -272,7 +272,16 @@ public static class WebServer
             {
                 w.WriteStartObject();
                 w.WriteString("query", request.Value.Query.Text);
-                w.WriteNumber("total", results.Total);
+                if (results.More)
+                {
+                    w.WriteNull("total");
+                }
+                else
+                {
+                    w.WriteNumber("total", results.Total);
+                }
+
+                w.WriteBoolean("more", results.More);
                 w.WriteNumber("offset", offset);
                 w.WriteNumber("limit", limit);
                 w.WriteStartArray("items");

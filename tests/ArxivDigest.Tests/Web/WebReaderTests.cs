@@ -197,8 +197,8 @@ public sealed partial class WebReaderTests(WebReaderFixture web) : IClassFixture
     public async Task Search_pages_through_results_with_bookmarkable_links_and_filters()
     {
         var (_, first) = await GetAsync("/search?q=cat%3Ahep-th");
-        var total = int.Parse(SearchCount().Match(first).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(total > WebPages.PageSize, $"{total} hits: the fixture must fill more than one page");
+        // The full-text search pages without counting every match: "more than N" until the last page.
+        Assert.Contains($"<p class=\"count\" role=\"status\">more than {WebPages.PageSize} papers, 1–{WebPages.PageSize}</p>", first, StringComparison.Ordinal);
         Assert.Contains("<a rel=\"next\" href=\"/search?q=cat%3Ahep-th&amp;page=2\">", first, StringComparison.Ordinal);
         var (_, second) = await GetAsync("/search?q=cat%3Ahep-th&page=2");
         Assert.Contains("<a rel=\"prev\" href=\"/search?q=cat%3Ahep-th\">", second, StringComparison.Ordinal);
@@ -236,7 +236,8 @@ public sealed partial class WebReaderTests(WebReaderFixture web) : IClassFixture
         using var page = JsonDocument.Parse((await GetAsync("/api/search?q=black+hole&offset=2&limit=3")).Body);
         Assert.Equal(3, page.RootElement.GetProperty("items").GetArrayLength());
         Assert.Equal(2, page.RootElement.GetProperty("offset").GetInt32());
-        Assert.True(page.RootElement.GetProperty("total").GetInt32() > 5);
+        Assert.True(page.RootElement.GetProperty("more").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, page.RootElement.GetProperty("total").ValueKind);
         using var versions = JsonDocument.Parse((await GetAsync("/api/papers/" + WebReaderFixture.VersionedId)).Body);
         Assert.Equal([1, 2], versions.RootElement.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()).ToArray());
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/api/papers/2999.99999")).Response.StatusCode);
@@ -308,9 +309,6 @@ public sealed partial class WebReaderTests(WebReaderFixture web) : IClassFixture
 
     [GeneratedRegex("<[a-z][^>]*\\s(style|on[a-z]+)=", RegexOptions.IgnoreCase)]
     private static partial Regex StyleOrHandlerAttribute();
-
-    [GeneratedRegex("<p class=\"count\" role=\"status\">([0-9]+) papers")]
-    private static partial Regex SearchCount();
 
     [GeneratedRegex("(?:src|href)=\"(/assets/[^\"]+)\"")]
     private static partial Regex AssetReference();
