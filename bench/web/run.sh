@@ -27,14 +27,19 @@ declare -A pages=(
   [home]="/"
   [day]="/digests/default/$day"
   [search]="/search?q=%22diffusion+policy%22&cat=cs.AI"
+  [search-new]="/search (every request a new query, bench/web/distinct.lua)"
 )
-order=(home day search)
+order=(home day search search-new)
 rows=()
 for name in "${order[@]}"; do
-  url="http://127.0.0.1:$port${pages[$name]}"
-  curl -sf -o /dev/null "$url"  # warm: builds the digest / the search corpus once
-  wrk -t2 -c50 -d3s "$url" >/dev/null
-  line=$(wrk -t2 -c50 -d"${duration}s" --latency -s bench/web/report.lua "$url" | grep '^RESULT')
+  if [ "$name" = search-new ]; then
+    line=$(wrk -t2 -c50 -d"${duration}s" --latency -s bench/web/distinct.lua "http://127.0.0.1:$port/" | grep '^RESULT')
+  else
+    url="http://127.0.0.1:$port${pages[$name]}"
+    curl -sf -o /dev/null "$url"  # warm: builds the digest, or indexes the seeded papers for search, once
+    wrk -t2 -c50 -d3s "$url" >/dev/null
+    line=$(wrk -t2 -c50 -d"${duration}s" --latency -s bench/web/report.lua "$url" | grep '^RESULT')
+  fi
   echo "$name ${pages[$name]}: $line"
   rows+=("$name|${pages[$name]}|$line")
 done

@@ -26,9 +26,37 @@ public interface ISearchBackend
 /// narrows, the matcher decides, ranked), so a new query costs milliseconds rather than a scan. It does not count all
 /// matches: the total is known on the last page, a lower bound before it.
 /// </summary>
-public sealed class StoreSearchBackend(WebData data) : ISearchBackend
+public sealed class StoreSearchBackend(WebData data, TimeProvider time) : ISearchBackend
 {
-    public async Task<SearchResults> SearchAsync(Query query, DateOnly? from, DateOnly? to, string? category, int offset, int limit, CancellationToken cancellationToken)
+    /// <summary>At most this many result pages are kept (each for <see cref="WebData.CacheLifetime"/>).</summary>
+    public const int MaxCachedPages = 512;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset At, Task<SearchResults> Page)> _pages = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A page of results; the same page asked again within <see cref="WebData.CacheLifetime"/> (a bookmarked or shared
+    /// search, paging back) is answered from memory, and concurrent requests for it share one search.
+    /// </summary>
+    public Task<SearchResults> SearchAsync(Query query, DateOnly? from, DateOnly? to, string? category, int offset, int limit, CancellationToken cancellationToken)
+    {
+        var key = $"{query.Root}\n{from:yyyy-MM-dd}\n{to:yyyy-MM-dd}\n{category?.Trim()}\n{offset}\n{limit}";
+        var now = time.GetUtcNow();
+        if (_pages.TryGetValue(key, out var hit) && now - hit.At < WebData.CacheLifetime && !hit.Page.IsFaulted && !hit.Page.IsCanceled)
+        {
+            return hit.Page;
+        }
+
+        if (_pages.Count >= MaxCachedPages)
+        {
+            _pages.Clear();
+        }
+
+        var page = SearchUncachedAsync(query, from, to, category, offset, limit, CancellationToken.None);
+        _pages[key] = (now, page);
+        return page.WaitAsync(cancellationToken);
+    }
+
+    private async Task<SearchResults> SearchUncachedAsync(Query query, DateOnly? from, DateOnly? to, string? category, int offset, int limit, CancellationToken cancellationToken)
     {
         var filter = new ArxivDigest.Storage.SearchFilter
         {

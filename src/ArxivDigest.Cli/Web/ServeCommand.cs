@@ -48,7 +48,7 @@ public static class ServeCommand
                 }
             }
 
-            await using var app = WebServer.Build(new WebServerOptions(listen, data, new StoreSearchBackend(data), Log));
+            await using var app = WebServer.Build(new WebServerOptions(listen, data, new StoreSearchBackend(data, context.Time), Log));
             try
             {
                 await app.StartAsync(ct);

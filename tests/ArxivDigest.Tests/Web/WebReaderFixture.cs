@@ -103,7 +103,7 @@ public sealed class WebReaderFixture : IAsyncLifetime
         await _store.SaveAnnouncementAsync(day1, "listing", at.AddDays(-1), CancellationToken.None);
 
         var data = new WebData(_store, [Spec], new PrefixTranslator(), TimeProvider.System);
-        _app = WebServer.Build(new WebServerOptions("http://127.0.0.1:0", data, new StoreSearchBackend(data), Log.Enqueue));
+        _app = WebServer.Build(new WebServerOptions("http://127.0.0.1:0", data, new StoreSearchBackend(data, TimeProvider.System), Log.Enqueue));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
