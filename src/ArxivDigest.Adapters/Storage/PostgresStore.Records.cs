@@ -218,28 +218,20 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
 
     /// <inheritdoc />
     public Task<IReadOnlySet<string>> GetDeliveredChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlySet<string>>("cannot read the delivery ledger", async c =>
-        {
-            await using var command = Command(c, null, "SELECT channel FROM deliveries WHERE digest = @digest AND listing_date = @date AND delivered = 1");
-            command.Parameters.AddWithValue("digest", digest);
-            command.Parameters.AddWithValue("date", listingDate);
-            var channels = new HashSet<string>(StringComparer.Ordinal);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                channels.Add(reader.GetString(0));
-            }
-
-            return channels;
-        }, cancellationToken);
+        ChannelsInStateAsync(digest, listingDate, 1, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlySet<string>> GetInterruptedChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
+        ChannelsInStateAsync(digest, listingDate, 2, cancellationToken);
+
+    /// <summary>The channels whose row has <c>delivered = state</c> (1 delivered, 2 sending when interrupted).</summary>
+    private Task<IReadOnlySet<string>> ChannelsInStateAsync(string digest, DateOnly listingDate, int state, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlySet<string>>("cannot read the delivery ledger", async c =>
         {
-            await using var command = Command(c, null, "SELECT channel FROM deliveries WHERE digest = @digest AND listing_date = @date AND delivered = 2");
+            await using var command = Command(c, null, "SELECT channel FROM deliveries WHERE digest = @digest AND listing_date = @date AND delivered = @state");
             command.Parameters.AddWithValue("digest", digest);
             command.Parameters.AddWithValue("date", listingDate);
+            command.Parameters.AddWithValue("state", state);
             var channels = new HashSet<string>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -34,21 +34,7 @@ public sealed partial class PostgresStore
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var version = reader.GetInt32(1);
-                    var paper = new Paper
-                    {
-                        Id = reader.GetString(0),
-                        Version = version == 0 ? null : version,
-                        Title = reader.GetString(2),
-                        Authors = SqliteStore.AuthorsFromJson(reader.GetString(3)),
-                        Abstract = reader.GetString(4),
-                        Comments = reader.IsDBNull(5) ? null : reader.GetString(5),
-                        JournalRef = reader.IsDBNull(6) ? null : reader.GetString(6),
-                        Doi = reader.IsDBNull(7) ? null : reader.GetString(7),
-                        PrimaryCategory = reader.GetString(8),
-                        Subjects = SqliteStore.SubjectsFromJson(reader.GetString(9)),
-                        Published = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10),
-                    };
+                    var paper = ReadPaper(reader) with { Published = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10) };
                     if (PaperSearch.Verify(query, filter, new PaperText(paper)) is { } match)
                     {
                         hits.Add((paper, reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11), match));

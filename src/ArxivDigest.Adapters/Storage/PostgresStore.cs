@@ -154,19 +154,8 @@ public sealed partial class PostgresStore : IDigestStore
             var papers = new List<Paper>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var version = reader.GetInt32(1);
-                papers.Add(new Paper
+                papers.Add(ReadPaper(reader) with
                 {
-                    Id = reader.GetString(0),
-                    Version = version == 0 ? null : version,
-                    Title = reader.GetString(2),
-                    Authors = SqliteStore.AuthorsFromJson(reader.GetString(3)),
-                    Abstract = reader.GetString(4),
-                    Comments = reader.IsDBNull(5) ? null : reader.GetString(5),
-                    JournalRef = reader.IsDBNull(6) ? null : reader.GetString(6),
-                    Doi = reader.IsDBNull(7) ? null : reader.GetString(7),
-                    PrimaryCategory = reader.GetString(8),
-                    Subjects = SqliteStore.SubjectsFromJson(reader.GetString(9)),
                     AnnounceType = SqliteStore.ParseAnnounceType(reader.GetString(10)),
                     ListingDate = reader.GetFieldValue<DateOnly>(11),
                     Published = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateOnly>(12),
@@ -286,5 +275,24 @@ public sealed partial class PostgresStore : IDigestStore
                 ? $"{ex.Message}: {inner.Message}"
                 : ex.Message;
         return PostgresConnectionString.Scrub(text, _password);
+    }
+
+    /// <summary>The paper in columns 0–9 (id, version, title, authors_json, abstract, comments, journal_ref, doi, primary_category, subjects_json).</summary>
+    private static Paper ReadPaper(NpgsqlDataReader reader)
+    {
+        var version = reader.GetInt32(1);
+        return new Paper
+        {
+            Id = reader.GetString(0),
+            Version = version == 0 ? null : version,
+            Title = reader.GetString(2),
+            Authors = SqliteStore.AuthorsFromJson(reader.GetString(3)),
+            Abstract = reader.GetString(4),
+            Comments = reader.IsDBNull(5) ? null : reader.GetString(5),
+            JournalRef = reader.IsDBNull(6) ? null : reader.GetString(6),
+            Doi = reader.IsDBNull(7) ? null : reader.GetString(7),
+            PrimaryCategory = reader.GetString(8),
+            Subjects = SqliteStore.SubjectsFromJson(reader.GetString(9)),
+        };
     }
 }

@@ -8,38 +8,23 @@ namespace ArxivDigest.Storage;
 public sealed partial class SqliteStore : IDeliveryLedger
 {
     /// <inheritdoc />
-    public async Task<IReadOnlySet<string>> GetDeliveredChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        try
-        {
-            using var command = Command(null, "SELECT channel FROM deliveries WHERE digest = $digest AND listing_date = $date AND delivered = 1");
-            command.Parameters.AddWithValue("$digest", digest);
-            command.Parameters.AddWithValue("$date", FormatDate(listingDate));
-            var channels = new HashSet<string>(StringComparer.Ordinal);
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                channels.Add(reader.GetString(0));
-            }
-
-            return channels;
-        }
-        catch (SqliteException ex)
-        {
-            throw Fail("cannot read the delivery ledger", ex);
-        }
-    }
+    public Task<IReadOnlySet<string>> GetDeliveredChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
+        ChannelsInStateAsync(digest, listingDate, 1, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlySet<string>> GetInterruptedChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken)
+    public Task<IReadOnlySet<string>> GetInterruptedChannelsAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
+        ChannelsInStateAsync(digest, listingDate, 2, cancellationToken);
+
+    /// <summary>The channels whose row has <c>delivered = state</c> (1 delivered, 2 sending when interrupted).</summary>
+    private async Task<IReadOnlySet<string>> ChannelsInStateAsync(string digest, DateOnly listingDate, int state, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
-            using var command = Command(null, "SELECT channel FROM deliveries WHERE digest = $digest AND listing_date = $date AND delivered = 2");
+            using var command = Command(null, "SELECT channel FROM deliveries WHERE digest = $digest AND listing_date = $date AND delivered = $state");
             command.Parameters.AddWithValue("$digest", digest);
             command.Parameters.AddWithValue("$date", FormatDate(listingDate));
+            command.Parameters.AddWithValue("$state", state);
             var channels = new HashSet<string>(StringComparer.Ordinal);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
