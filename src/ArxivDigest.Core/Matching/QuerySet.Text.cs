@@ -10,13 +10,21 @@ namespace ArxivDigest.Matching;
 public sealed partial class QuerySet
 {
     private readonly Dictionary<string, int> _vocabulary;
+    /// <summary>
+    /// Per word id, the terms anchored on it: a phrase is indexed by its longest (so usually rarest) word, not its
+    /// first, so common words such as "with" or "model" at the start of many phrases do not make every occurrence of
+    /// them check all those phrases. <see cref="_anchorOffset"/> is the anchor's position in the phrase.
+    /// </summary>
     private readonly int[][] _byFirstId;
+
+    private int[] _anchorOffset = [];
 
     /// <summary>Ids for the folded words of text terms (all but a prefix last word) and, per id, the terms starting with it.</summary>
     private (Dictionary<string, int> Vocabulary, int[][] ByFirstId) BuildVocabulary()
     {
         var vocabulary = new Dictionary<string, int>(WordComparer.Instance);
         var byFirst = new List<List<int>>();
+        var anchors = new int[_terms.Length];
         for (var t = 0; t < _terms.Length; t++)
         {
             var term = _terms[t];
@@ -38,10 +46,21 @@ public sealed partial class QuerySet
 
             if (words > 0)
             {
-                byFirst[vocabulary[pattern[0]]].Add(t);
+                var anchor = 0;
+                for (var i = 1; i < words; i++)
+                {
+                    if (pattern[i].Length > pattern[anchor].Length)
+                    {
+                        anchor = i;
+                    }
+                }
+
+                anchors[t] = anchor;
+                byFirst[vocabulary[pattern[anchor]]].Add(t);
             }
         }
 
+        _anchorOffset = anchors;
         return (vocabulary, [.. byFirst.Select(l => l.ToArray())]);
     }
 
@@ -151,7 +170,8 @@ public sealed partial class QuerySet
                 {
                     foreach (var t in _set._byFirstId[_ids[i]])
                     {
-                        if (_termStamp[t] != _generation && Covers(_set._terms[t].Field, field) && IdsMatchAt(termIds[t], t, lower, count, i))
+                        var from = i - _set._anchorOffset[t];
+                        if (from >= 0 && _termStamp[t] != _generation && Covers(_set._terms[t].Field, field) && IdsMatchAt(termIds[t], t, lower, count, from))
                         {
                             Hit(t);
                         }
