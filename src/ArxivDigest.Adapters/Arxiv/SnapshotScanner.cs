@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Compression;
-using System.Text.Json;
 using System.Threading.Channels;
 using ArxivDigest.Matching;
 using ArxivDigest.Papers;
@@ -187,7 +186,8 @@ public static class SnapshotScanner
 
                 if (line.Trim(" \t"u8).Length > 0)
                 {
-                    if (TryParse(line, out var paper, out var error))
+                    var parsed = KaggleLineParser.Parse(lineNumber, line);
+                    if (parsed.Paper is { } paper)
                     {
                         papers++;
                         var hits = matcher.MatchingQueries(new PaperText(paper));
@@ -198,7 +198,10 @@ public static class SnapshotScanner
                     }
                     else
                     {
-                        malformed.Add((lineNumber, error));
+                        // The import's parser, so both verbs read a snapshot alike; its reason starts "line N: ".
+                        var reason = parsed.Error ?? "unreadable line";
+                        var prefix = $"line {lineNumber}: ";
+                        malformed.Add((lineNumber, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason));
                     }
                 }
 
@@ -208,125 +211,5 @@ public static class SnapshotScanner
             ArrayPool<byte>.Shared.Return(block.Buffer);
             await results.WriteAsync(new BlockResult(block.Sequence, lines, papers, block.Length, matches, malformed), cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// Reads the fields queries can look at from one snapshot line: id, title, abstract, comments, authors (the TeX
-    /// <c>authors</c> string, split on commas and "and") and categories.
-    /// </summary>
-    internal static bool TryParse(ReadOnlySpan<byte> line, out Paper paper, out string error)
-    {
-        paper = null!;
-        string? id = null, title = null, @abstract = null, comments = null, authors = null, categories = null;
-        try
-        {
-            var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 16 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                error = "expected a JSON object";
-                return false;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.ValueSpan;
-                if (name.SequenceEqual("id"u8))
-                {
-                    id = ReadString(ref reader);
-                }
-                else if (name.SequenceEqual("title"u8))
-                {
-                    title = ReadString(ref reader);
-                }
-                else if (name.SequenceEqual("abstract"u8))
-                {
-                    @abstract = ReadString(ref reader);
-                }
-                else if (name.SequenceEqual("comments"u8))
-                {
-                    comments = ReadString(ref reader);
-                }
-                else if (name.SequenceEqual("authors"u8))
-                {
-                    authors = ReadString(ref reader);
-                }
-                else if (name.SequenceEqual("categories"u8))
-                {
-                    categories = ReadString(ref reader);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-            {
-                error = "unexpected content after the JSON object";
-                return false;
-            }
-        }
-        catch (JsonException e)
-        {
-            error = $"malformed JSON: {e.Message.Split(" LineNumber:", 2)[0]}";
-            return false;
-        }
-
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            error = "no \"id\"";
-            return false;
-        }
-
-        var codes = (categories ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        paper = new Paper
-        {
-            Id = id.Trim(),
-            Title = title ?? "",
-            Abstract = @abstract ?? "",
-            Comments = comments,
-            Authors = SplitAuthors(authors),
-            PrimaryCategory = codes.Length > 0 ? codes[0] : "",
-            Subjects = [.. codes.Select(c => new Subject(c, ""))],
-        };
-        error = "";
-        return true;
-    }
-
-    private static string? ReadString(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return reader.GetString();
-        }
-
-        if (reader.TokenType != JsonTokenType.Null)
-        {
-            reader.Skip();
-        }
-
-        return null;
-    }
-
-    private static string[] SplitAuthors(string? authors)
-    {
-        if (string.IsNullOrWhiteSpace(authors))
-        {
-            return [];
-        }
-
-        var list = new List<string>();
-        foreach (var part in authors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var and = part.StartsWith("and ", StringComparison.Ordinal) ? part[4..] : part;
-            foreach (var name in and.Split(" and ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                list.Add(name);
-            }
-        }
-
-        return [.. list];
     }
 }

@@ -62,24 +62,35 @@ public sealed partial class SqliteStore
         var papers = new List<Paper>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var version = reader.GetInt32(1);
-            papers.Add(new Paper
+            papers.Add(ReadPaper(reader) with
             {
-                Id = reader.GetString(0),
-                Version = version == 0 ? null : version,
-                Title = reader.GetString(2),
-                Authors = AuthorsFromJson(reader.GetString(3)),
-                Abstract = reader.GetString(4),
-                Comments = reader.IsDBNull(5) ? null : reader.GetString(5),
-                JournalRef = reader.IsDBNull(6) ? null : reader.GetString(6),
-                Doi = reader.IsDBNull(7) ? null : reader.GetString(7),
-                PrimaryCategory = reader.GetString(8),
-                Subjects = SubjectsFromJson(reader.GetString(9)),
                 Published = reader.IsDBNull(10) ? null : ParseDate(reader.GetString(10)),
                 ListingDate = reader.IsDBNull(11) ? null : ParseDate(reader.GetString(11)),
             });
         }
 
         return papers;
+    }
+
+    /// <summary>
+    /// The paper in the ten columns from <paramref name="at"/> on: id, version, title, authors_json, abstract, comments,
+    /// journal_ref, doi, primary_category, subjects_json (the first ten of <see cref="PaperColumns"/>).
+    /// </summary>
+    internal static Paper ReadPaper(SqliteDataReader reader, int at = 0)
+    {
+        var version = reader.GetInt32(at + 1);
+        return new Paper
+        {
+            Id = reader.GetString(at),
+            Version = version == 0 ? null : version,
+            Title = reader.GetString(at + 2),
+            Authors = AuthorsFromJson(reader.GetString(at + 3)),
+            Abstract = reader.GetString(at + 4),
+            Comments = reader.IsDBNull(at + 5) ? null : reader.GetString(at + 5),
+            JournalRef = reader.IsDBNull(at + 6) ? null : reader.GetString(at + 6),
+            Doi = reader.IsDBNull(at + 7) ? null : reader.GetString(at + 7),
+            PrimaryCategory = reader.GetString(at + 8),
+            Subjects = SubjectsFromJson(reader.GetString(at + 9)),
+        };
     }
 }

@@ -215,19 +215,8 @@ public sealed partial class SqliteStore
                 }
 
                 day = row.IsDBNull(1) ? null : ParseDate(row.GetString(1));
-                var version = row.GetInt32(3);
-                paper = new Paper
+                paper = ReadPaper(row, at: 2) with
                 {
-                    Id = row.GetString(2),
-                    Version = version == 0 ? null : version,
-                    Title = row.GetString(4),
-                    Authors = AuthorsFromJson(row.GetString(5)),
-                    Abstract = row.GetString(6),
-                    Comments = row.IsDBNull(7) ? null : row.GetString(7),
-                    JournalRef = row.IsDBNull(8) ? null : row.GetString(8),
-                    Doi = row.IsDBNull(9) ? null : row.GetString(9),
-                    PrimaryCategory = row.GetString(10),
-                    Subjects = SubjectsFromJson(row.GetString(11)),
                     Published = row.IsDBNull(12) ? null : ParseDate(row.GetString(12)),
                     ListingDate = row.IsDBNull(13) ? null : ParseDate(row.GetString(13)),
                 };

@@ -262,19 +262,8 @@ public sealed partial class SqliteStore : IDigestStore
             var papers = new List<Paper>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var version = reader.GetInt32(1);
-                papers.Add(new Paper
+                papers.Add(ReadPaper(reader) with
                 {
-                    Id = reader.GetString(0),
-                    Version = version == 0 ? null : version,
-                    Title = reader.GetString(2),
-                    Authors = AuthorsFromJson(reader.GetString(3)),
-                    Abstract = reader.GetString(4),
-                    Comments = reader.IsDBNull(5) ? null : reader.GetString(5),
-                    JournalRef = reader.IsDBNull(6) ? null : reader.GetString(6),
-                    Doi = reader.IsDBNull(7) ? null : reader.GetString(7),
-                    PrimaryCategory = reader.GetString(8),
-                    Subjects = SubjectsFromJson(reader.GetString(9)),
                     AnnounceType = ParseAnnounceType(reader.GetString(10)),
                     ListingDate = ParseDate(reader.GetString(11)),
                     Published = reader.IsDBNull(12) ? null : ParseDate(reader.GetString(12)),

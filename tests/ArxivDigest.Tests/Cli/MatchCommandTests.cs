@@ -81,9 +81,9 @@ public sealed class MatchCommandTests : IDisposable
         var result = await cli.RunAsync("match", file, "--query", "quantum", "--count");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains($"warning: {file}:3: malformed JSON", result.Stderr);
+        Assert.Contains($"warning: {file}:3: invalid JSON", result.Stderr);
         Assert.Contains($"warning: {file}:10: expected a JSON object", result.Stderr);
-        Assert.Contains($"warning: {file}:200: malformed JSON", result.Stderr);
+        Assert.Contains($"warning: {file}:200: invalid JSON", result.Stderr);
         Assert.Contains("scanned 197 papers (3 malformed lines skipped)", result.Stderr);
     }
 
