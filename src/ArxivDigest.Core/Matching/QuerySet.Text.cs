@@ -15,15 +15,15 @@ public sealed partial class QuerySet
     /// first, so common words such as "with" or "model" at the start of many phrases do not make every occurrence of
     /// them check all those phrases. <see cref="_anchorOffset"/> is the anchor's position in the phrase.
     /// </summary>
-    private readonly int[][] _byFirstId;
+    private readonly int[][] _byAnchorId;
 
-    private int[] _anchorOffset = [];
+    private readonly int[] _anchorOffset;
 
-    /// <summary>Ids for the folded words of text terms (all but a prefix last word) and, per id, the terms starting with it.</summary>
-    private (Dictionary<string, int> Vocabulary, int[][] ByFirstId) BuildVocabulary()
+    /// <summary>Ids for the folded words of text terms (all but a prefix last word), per id the terms anchored on it, and each term's anchor position.</summary>
+    private (Dictionary<string, int> Vocabulary, int[][] ByAnchorId, int[] AnchorOffset) BuildVocabulary()
     {
         var vocabulary = new Dictionary<string, int>(WordComparer.Instance);
-        var byFirst = new List<List<int>>();
+        var byAnchor = new List<List<int>>();
         var anchors = new int[_terms.Length];
         for (var t = 0; t < _terms.Length; t++)
         {
@@ -40,7 +40,7 @@ public sealed partial class QuerySet
                 if (!vocabulary.ContainsKey(pattern[i]))
                 {
                     vocabulary[pattern[i]] = vocabulary.Count;
-                    byFirst.Add([]);
+                    byAnchor.Add([]);
                 }
             }
 
@@ -56,12 +56,11 @@ public sealed partial class QuerySet
                 }
 
                 anchors[t] = anchor;
-                byFirst[vocabulary[pattern[anchor]]].Add(t);
+                byAnchor[vocabulary[pattern[anchor]]].Add(t);
             }
         }
 
-        _anchorOffset = anchors;
-        return (vocabulary, [.. byFirst.Select(l => l.ToArray())]);
+        return (vocabulary, [.. byAnchor.Select(l => l.ToArray())], anchors);
     }
 
     /// <summary>Letters and digits, as <see cref="char.IsLetterOrDigit(char)"/>, with a table for ASCII.</summary>
@@ -168,7 +167,7 @@ public sealed partial class QuerySet
             {
                 if (_ids[i] >= 0)
                 {
-                    foreach (var t in _set._byFirstId[_ids[i]])
+                    foreach (var t in _set._byAnchorId[_ids[i]])
                     {
                         var from = i - _set._anchorOffset[t];
                         if (from >= 0 && _termStamp[t] != _generation && Covers(_set._terms[t].Field, field) && IdsMatchAt(termIds[t], t, lower, count, from))

@@ -106,7 +106,7 @@ public sealed partial class QuerySet
         _prefixAuthorTerms = [.. prefixAuthor];
         _categoryTerms = [.. categories];
         _idTerms = [.. ids];
-        (_vocabulary, _byFirstId) = BuildVocabulary();
+        (_vocabulary, _byAnchorId, _anchorOffset) = BuildVocabulary();
         return;
 
         // A term that occurs in a query only under an odd number of NOTs can only make it false: its hit alone never
