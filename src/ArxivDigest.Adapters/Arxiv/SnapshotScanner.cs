@@ -34,7 +34,8 @@ public static class SnapshotScanner
 
     /// <summary>
     /// Scans <paramref name="input"/>; <paramref name="onMatch"/> and <paramref name="onMalformed"/> (line, reason) are
-    /// called in file order from one thread.
+    /// called in file order from one thread. With <paramref name="countsPerQuery"/> (one slot per query), matches are
+    /// only counted into it, by the workers, and <paramref name="onMatch"/> is not called: no paper is built.
     /// </summary>
     public static async Task<ScanStats> ScanAsync(
         Stream input,
@@ -43,15 +44,21 @@ public static class SnapshotScanner
         Action<long, string> onMalformed,
         CancellationToken cancellationToken,
         int workers = 0,
-        Action<ScanStats>? progress = null)
+        Action<ScanStats>? progress = null,
+        long[]? countsPerQuery = null)
     {
+        if (countsPerQuery is not null && countsPerQuery.Length != queries.Queries.Count)
+        {
+            throw new ArgumentException("one count per query", nameof(countsPerQuery));
+        }
+
         workers = workers > 0 ? workers : Environment.ProcessorCount;
         var blocks = Channel.CreateBounded<Block>(new BoundedChannelOptions(workers * 2) { SingleWriter = true });
         var results = Channel.CreateBounded<BlockResult>(new BoundedChannelOptions(workers * 2) { SingleReader = true });
 
         var reader = Task.Run(() => ReadBlocksAsync(input, blocks.Writer, cancellationToken), cancellationToken);
         var matchers = Enumerable.Range(0, workers)
-            .Select(_ => Task.Run(() => MatchBlocksAsync(blocks.Reader, results.Writer, queries, cancellationToken), cancellationToken))
+            .Select(_ => Task.Run(() => MatchBlocksAsync(blocks.Reader, results.Writer, queries, countsPerQuery, cancellationToken), cancellationToken))
             .ToArray();
         var closer = Task.WhenAll(matchers).ContinueWith(t => results.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
@@ -69,6 +76,7 @@ public static class SnapshotScanner
                     lines += ready.Lines;
                     papers += ready.Papers;
                     bytes += ready.Bytes;
+                    matches += ready.Counted;
                     foreach (var m in ready.Matches)
                     {
                         matches++;
@@ -97,7 +105,8 @@ public static class SnapshotScanner
 
     private sealed record Block(long Sequence, long FirstLine, byte[] Buffer, int Length);
 
-    private sealed record BlockResult(long Sequence, long Lines, long Papers, long Bytes, List<SnapshotMatch> Matches, List<(long, string)> Malformed);
+    /// <summary>A block's outcome; <see cref="Counted"/> is the matching papers only counted (not in <see cref="Matches"/>).</summary>
+    private sealed record BlockResult(long Sequence, long Lines, long Papers, long Bytes, List<SnapshotMatch> Matches, List<(long, string)> Malformed, long Counted);
 
     /// <summary>Reads the stream into pooled blocks that end on a line break (a longer line grows its block).</summary>
     private static async Task ReadBlocksAsync(Stream input, ChannelWriter<Block> writer, CancellationToken cancellationToken)
@@ -158,14 +167,22 @@ public static class SnapshotScanner
         }
     }
 
-    private static async Task MatchBlocksAsync(ChannelReader<Block> blocks, ChannelWriter<BlockResult> results, QuerySet queries, CancellationToken cancellationToken)
+    /// <summary>
+    /// One worker: parses and matches the lines of each block. When the queries read only text, a line is read by
+    /// <see cref="KaggleTextReader"/> (no strings, no paper) and a paper is built only for a match that is printed;
+    /// lines that reader declines go through <see cref="KaggleLineParser"/>, whose verdict stands.
+    /// </summary>
+    private static async Task MatchBlocksAsync(ChannelReader<Block> blocks, ChannelWriter<BlockResult> results, QuerySet queries, long[]? totals, CancellationToken cancellationToken)
     {
         var matcher = queries.CreateMatcher();
+        var text = queries.ReadsOnlyText ? new KaggleTextReader() : null;
+        var counts = totals is null ? null : new long[totals.Length];
+        var hits = new List<int>();
         await foreach (var block in blocks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             var matches = new List<SnapshotMatch>();
             var malformed = new List<(long, string)>();
-            long lines = 0, papers = 0;
+            long lines = 0, papers = 0, counted = 0;
             var span = block.Buffer.AsSpan(0, block.Length);
             var lineNumber = block.FirstLine;
             while (span.Length > 0)
@@ -186,22 +203,26 @@ public static class SnapshotScanner
 
                 if (line.Trim(" \t"u8).Length > 0)
                 {
-                    var parsed = KaggleLineParser.Parse(lineNumber, line);
-                    if (parsed.Paper is { } paper)
+                    if (text is not null && text.TryRead(line))
                     {
                         papers++;
-                        var hits = matcher.MatchingQueries(new PaperText(paper));
+                        matcher.MatchingQueries(text.Title, text.Abstract, text.Comments, hits);
                         if (hits.Count > 0)
                         {
-                            matches.Add(new SnapshotMatch(lineNumber, paper, hits));
+                            if (counts is not null)
+                            {
+                                Count();
+                            }
+                            else
+                            {
+                                // Accepted by the fast reader, so the full parser builds it (its verdict stands all the same).
+                                Handle(KaggleLineParser.Parse(lineNumber, line), alreadyCounted: true);
+                            }
                         }
                     }
                     else
                     {
-                        // The import's parser, so both verbs read a snapshot alike; its reason starts "line N: ".
-                        var reason = parsed.Error ?? "unreadable line";
-                        var prefix = $"line {lineNumber}: ";
-                        malformed.Add((lineNumber, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason));
+                        Handle(KaggleLineParser.Parse(lineNumber, line), alreadyCounted: false);
                     }
                 }
 
@@ -209,7 +230,63 @@ public static class SnapshotScanner
             }
 
             ArrayPool<byte>.Shared.Return(block.Buffer);
-            await results.WriteAsync(new BlockResult(block.Sequence, lines, papers, block.Length, matches, malformed), cancellationToken).ConfigureAwait(false);
+            await results.WriteAsync(new BlockResult(block.Sequence, lines, papers, block.Length, matches, malformed, counted), cancellationToken).ConfigureAwait(false);
+
+            void Handle(KaggleLine parsed, bool alreadyCounted)
+            {
+                if (parsed.Paper is { } paper)
+                {
+                    if (!alreadyCounted)
+                    {
+                        papers++;
+                        matcher.MatchingQueries(new PaperText(paper), hits);
+                    }
+
+                    if (hits.Count > 0)
+                    {
+                        if (counts is not null)
+                        {
+                            Count();
+                        }
+                        else
+                        {
+                            matches.Add(new SnapshotMatch(parsed.LineNumber, paper, hits.ToArray()));
+                        }
+                    }
+                }
+                else
+                {
+                    if (alreadyCounted)
+                    {
+                        papers--;
+                    }
+
+                    // The import's parser, so both verbs read a snapshot alike; its reason starts "line N: ".
+                    var reason = parsed.Error ?? "unreadable line";
+                    var prefix = $"line {parsed.LineNumber}: ";
+                    malformed.Add((parsed.LineNumber, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason));
+                }
+            }
+
+            void Count()
+            {
+                counted++;
+                foreach (var q in hits)
+                {
+                    counts[q]++;
+                }
+            }
+        }
+
+        if (totals is not null)
+        {
+            lock (totals)
+            {
+                for (var q = 0; q < totals.Length; q++)
+                {
+                    totals[q] += counts![q];
+                }
+            }
         }
     }
 }

@@ -102,16 +102,6 @@ public static class MatchCommand
                 set,
                 m =>
                 {
-                    foreach (var q in m.Queries)
-                    {
-                        perQuery[q]++;
-                    }
-
-                    if (countOnly)
-                    {
-                        return;
-                    }
-
                     if (json)
                     {
                         using var buffer = new MemoryStream();
@@ -152,7 +142,8 @@ public static class MatchCommand
                         context.Error.WriteLine($"warning: {path}:{line}: {reason}; line skipped");
                     }
                 },
-                ct);
+                ct,
+                countsPerQuery: countOnly ? perQuery : null);
         }
 
         if (countOnly)

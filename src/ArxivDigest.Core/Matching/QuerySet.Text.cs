@@ -63,6 +63,84 @@ public sealed partial class QuerySet
         return (vocabulary, [.. byAnchor.Select(l => l.ToArray())], anchors);
     }
 
+    /// <summary>The vocabulary as an open-addressing table for the scan (built once; read by every matcher).</summary>
+    private WordTable? _wordTable;
+
+    private WordTable Table => _wordTable ??= new WordTable(_vocabulary);
+
+    /// <summary>
+    /// Word → id with linear probing over a power-of-two table, the FNV-1a hash kept beside each word so a probe
+    /// rarely compares text: most paper words are in no query and cost one hash and one or two slot reads.
+    /// </summary>
+    private sealed class WordTable
+    {
+        private readonly int[] _hashes;
+        private readonly int[] _ids;
+        private readonly string[] _words;
+        private readonly int _mask;
+
+        public WordTable(Dictionary<string, int> vocabulary)
+        {
+            var size = 16;
+            while (size < vocabulary.Count * 4)
+            {
+                size *= 2;
+            }
+
+            _hashes = new int[size];
+            _ids = new int[size];
+            _words = new string[size];
+            _mask = size - 1;
+            _ids.AsSpan().Fill(-1);
+            foreach (var (word, id) in vocabulary)
+            {
+                var h = Hash(word);
+                var slot = h & _mask;
+                while (_ids[slot] >= 0)
+                {
+                    slot = (slot + 1) & _mask;
+                }
+
+                _hashes[slot] = h;
+                _ids[slot] = id;
+                _words[slot] = word;
+            }
+        }
+
+        public int Find(ReadOnlySpan<char> word)
+        {
+            var h = Hash(word);
+            var slot = h & _mask;
+            while (true)
+            {
+                var id = _ids[slot];
+                if (id < 0)
+                {
+                    return -1;
+                }
+
+                if (_hashes[slot] == h && word.SequenceEqual(_words[slot]))
+                {
+                    return id;
+                }
+
+                slot = (slot + 1) & _mask;
+            }
+        }
+
+        private static int Hash(ReadOnlySpan<char> s)
+        {
+            var h = 2166136261u;
+            foreach (var c in s)
+            {
+                h = (h ^ c) * 16777619u;
+            }
+
+            // Fold the high bits in: the table index uses the low ones.
+            return (int)(h ^ (h >> 15));
+        }
+    }
+
     /// <summary>Letters and digits, as <see cref="char.IsLetterOrDigit(char)"/>, with a table for ASCII.</summary>
     private static bool IsWordChar(char c) => c < 128 ? AsciiWord[c] : char.IsLetterOrDigit(c);
 
@@ -112,53 +190,73 @@ public sealed partial class QuerySet
             .Select((p, t) => p.Select((w, i) => _set._vocabulary.TryGetValue(w, out var id) && !(_set._terms[t].Prefix && i == p.Length - 1) ? id : -1).ToArray())
             .ToArray();
 
-        private void ScanText(string? text, QueryField field)
+        private void ScanText(string? text, QueryField field) => ScanText(text.AsSpan(), field);
+
+        /// <summary>Scans one field's text (as stored or as unescaped from JSON); plain ASCII is read in place.</summary>
+        private void ScanText(ReadOnlySpan<char> text, QueryField field)
         {
-            if (string.IsNullOrEmpty(text))
+            if (text.IsEmpty)
             {
                 return;
             }
 
-            var clean = TextNormalizer.Clean(text);
+            var clean = TextNormalizer.IsPlain(text) ? text : TextNormalizer.Clean(new string(text)).AsSpan();
             if (_lower.Length < clean.Length)
             {
                 _lower = new char[Math.Max(clean.Length, _lower.Length * 2)];
             }
 
             var lower = _lower.AsSpan(0, clean.Length);
-            clean.AsSpan().ToLowerInvariant(lower);
-            var vocabulary = _set._vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();
+            clean.ToLowerInvariant(lower);
+            var table = _set.Table;
             var count = 0;
-            var start = -1;
-            for (var i = 0; i <= clean.Length; i++)
+            var n = clean.Length;
+            var at = 0;
+            while (true)
             {
-                var isWord = i < clean.Length && IsWordChar(clean[i]);
-                if (isWord && start < 0)
+                while (at < n && !IsWordChar(clean[at]))
                 {
-                    start = i;
+                    at++;
                 }
-                else if (!isWord && start >= 0)
-                {
-                    if (count == _ids.Length)
-                    {
-                        Array.Resize(ref _ids, count * 2);
-                        Array.Resize(ref _starts, count * 2);
-                        Array.Resize(ref _lengths, count * 2);
-                    }
 
-                    var word = lower[start..i];
+                if (at == n)
+                {
+                    break;
+                }
+
+                var start = at;
+                while (at < n && IsWordChar(clean[at]))
+                {
+                    at++;
+                }
+
+                if (count == _ids.Length)
+                {
+                    Array.Resize(ref _ids, count * 2);
+                    Array.Resize(ref _starts, count * 2);
+                    Array.Resize(ref _lengths, count * 2);
+                }
+
+                var word = lower[start..at];
+                ReadOnlySpan<char> folded;
+                if (word.Length <= 3)
+                {
+                    folded = word; // FoldWord keeps short words as they are
+                }
+                else
+                {
                     if (_fold.Length < word.Length)
                     {
                         _fold = new char[word.Length * 2];
                     }
 
-                    var folded = _fold.AsSpan(0, Tokens.FoldWord(word, _fold));
-                    _ids[count] = vocabulary.TryGetValue(folded, out var id) ? id : -1;
-                    _starts[count] = start;
-                    _lengths[count] = i - start;
-                    count++;
-                    start = -1;
+                    folded = _fold.AsSpan(0, Tokens.FoldWord(word, _fold));
                 }
+
+                _ids[count] = table.Find(folded);
+                _starts[count] = start;
+                _lengths[count] = at - start;
+                count++;
             }
 
             var termIds = TermIds;
@@ -177,7 +275,7 @@ public sealed partial class QuerySet
                     }
                 }
 
-                if (_set._byExactWord.Count > 0 && exactWords.TryGetValue(clean.AsSpan(_starts[i], _lengths[i]), out var exactTerms))
+                if (_set._byExactWord.Count > 0 && exactWords.TryGetValue(clean.Slice(_starts[i], _lengths[i]), out var exactTerms))
                 {
                     foreach (var t in exactTerms)
                     {
@@ -195,7 +293,7 @@ public sealed partial class QuerySet
                     var term = _set._terms[t];
                     if (_termStamp[t] != _generation && Covers(term.Field, field))
                     {
-                        var candidate = term.Exact ? clean.AsSpan(_starts[i], _lengths[i]) : lower.Slice(_starts[i], _lengths[i]);
+                        var candidate = term.Exact ? clean.Slice(_starts[i], _lengths[i]) : lower.Slice(_starts[i], _lengths[i]);
                         if (candidate.StartsWith(_set._patterns[t][0], StringComparison.Ordinal))
                         {
                             Hit(t);
@@ -232,7 +330,7 @@ public sealed partial class QuerySet
         }
 
         /// <summary>An exact term's words at word <paramref name="i"/>, case-sensitive (the last as a prefix when so).</summary>
-        private bool TextMatchesAt(string[] pattern, bool prefix, string clean, int count, int i)
+        private bool TextMatchesAt(string[] pattern, bool prefix, ReadOnlySpan<char> clean, int count, int i)
         {
             if (i + pattern.Length > count)
             {
@@ -241,7 +339,7 @@ public sealed partial class QuerySet
 
             for (var j = 0; j < pattern.Length; j++)
             {
-                var word = clean.AsSpan(_starts[i + j], _lengths[i + j]);
+                var word = clean.Slice(_starts[i + j], _lengths[i + j]);
                 var ok = prefix && j == pattern.Length - 1
                     ? word.StartsWith(pattern[j], StringComparison.Ordinal)
                     : word.SequenceEqual(pattern[j]);

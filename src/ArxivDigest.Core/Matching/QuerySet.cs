@@ -158,6 +158,12 @@ public sealed partial class QuerySet
 
     public IReadOnlyList<Query> Queries => _queries;
 
+    /// <summary>
+    /// True when the queries look only at title, abstract and comments (no <c>au:</c>, <c>cat:</c> or <c>id:</c>), so a
+    /// paper can be matched from those texts alone.
+    /// </summary>
+    public bool ReadsOnlyText => !_needAuthors && _categoryTerms.Length == 0 && _idTerms.Length == 0;
+
     /// <summary>Distinct terms over all queries.</summary>
     public int TermCount => _terms.Length;
 
@@ -210,14 +216,15 @@ public sealed partial class QuerySet
         /// <summary>The indexes (ascending) of the queries that match the paper.</summary>
         public List<int> MatchingQueries(PaperText paper)
         {
-            if (++_generation == int.MaxValue)
-            {
-                Array.Clear(_termStamp);
-                Array.Clear(_queryStamp);
-                _generation = 1;
-            }
+            var result = new List<int>();
+            MatchingQueries(paper, result);
+            return result;
+        }
 
-            _hitTerms.Clear();
+        /// <summary>Fills <paramref name="result"/> (cleared first) with the indexes, ascending, of the queries that match the paper.</summary>
+        public void MatchingQueries(PaperText paper, List<int> result)
+        {
+            Begin();
             if (_set._needTitle)
             {
                 ScanText(paper.Paper.Title, QueryField.Title);
@@ -227,6 +234,7 @@ public sealed partial class QuerySet
             {
                 ScanText(paper.Paper.Abstract, QueryField.Abstract);
             }
+
             if (_set._needComments && paper.Paper.Comments is not null)
             {
                 ScanText(paper.Paper.Comments, QueryField.Comments);
@@ -256,6 +264,56 @@ public sealed partial class QuerySet
                 }
             }
 
+            Evaluate(result);
+        }
+
+        /// <summary>
+        /// <see cref="MatchingQueries(PaperText, List{int})"/> straight from a paper's text fields (e.g. unescaped from a
+        /// snapshot line into a buffer), without building a paper; only for sets that read nothing else
+        /// (<see cref="ReadsOnlyText"/>). Whitespace may be as in the source: words are what is compared.
+        /// </summary>
+        public void MatchingQueries(ReadOnlySpan<char> title, ReadOnlySpan<char> @abstract, ReadOnlySpan<char> comments, List<int> result)
+        {
+            if (!_set.ReadsOnlyText)
+            {
+                throw new InvalidOperationException("this query set reads authors, categories or ids: match papers instead");
+            }
+
+            Begin();
+            if (_set._needTitle)
+            {
+                ScanText(title, QueryField.Title);
+            }
+
+            if (_set._needAbstract)
+            {
+                ScanText(@abstract, QueryField.Abstract);
+            }
+
+            if (_set._needComments)
+            {
+                ScanText(comments, QueryField.Comments);
+            }
+
+            Evaluate(result);
+        }
+
+        private void Begin()
+        {
+            if (++_generation == int.MaxValue)
+            {
+                Array.Clear(_termStamp);
+                Array.Clear(_queryStamp);
+                _generation = 1;
+            }
+
+            _hitTerms.Clear();
+        }
+
+        /// <summary>The candidate queries (those true without hits, and those holding a term that hit) evaluated over the hits.</summary>
+        private void Evaluate(List<int> result)
+        {
+            result.Clear();
             _candidates.Clear();
             foreach (var q in _set._alwaysEvaluate)
             {
@@ -270,17 +328,16 @@ public sealed partial class QuerySet
                 }
             }
 
-            var result = new List<int>();
             foreach (var q in _candidates)
             {
-                if (_set._compiled[q].Eval(_isHit))
+                // A query that is one term is a candidate only through that term's hit: it matches.
+                if (_set._compiled[q].Kind == NodeKind.Term || _set._compiled[q].Eval(_isHit))
                 {
                     result.Add(q);
                 }
             }
 
             result.Sort();
-            return result;
         }
 
         /// <summary>The first matching query (in set order) with its <see cref="MatchResult"/>, or null.</summary>

@@ -99,8 +99,9 @@ public static class TextNormalizer
 
     private static readonly System.Buffers.SearchValues<char> TexChars = System.Buffers.SearchValues.Create("\\${}");
 
-    private static bool IsPlain(string text) =>
-        !text.AsSpan().ContainsAnyExceptInRange('\0', '\u007e') && !text.AsSpan().ContainsAny(TexChars);
+    /// <summary>True when <see cref="Clean"/> would return the text unchanged: printable ASCII without TeX characters.</summary>
+    public static bool IsPlain(ReadOnlySpan<char> text) =>
+        !text.ContainsAnyExceptInRange('\0', '\u007e') && !text.ContainsAny(TexChars);
 
     /// <summary>Removes TeX markup, keeping the words it stands for.</summary>
     private static string Detex(string text)
@@ -146,7 +147,7 @@ public static class TextNormalizer
         {
             // \'a, \"{o}, \c{c}, \v c: the accent goes, the letter stays in the word.
             var j = i + 1;
-            while (j < text.Length && (text[j] == '{' || (char.IsAsciiLetter(c) && text[j] == ' ')))
+            while (j < text.Length && (text[j] == '{' || (char.IsAsciiLetter(c) && char.IsWhiteSpace(text[j]))))
             {
                 j++;
             }
@@ -187,8 +188,9 @@ public static class TextNormalizer
         if (LetterCommands.TryGetValue(name, out var letters))
         {
             b.Append(letters);
-            // "\ss{}" or "\o " ends the command; the word goes on.
-            if (end < text.Length && text[end] == ' ')
+            // "\ss{}" or "\o " ends the command; the word goes on. TeX skips all the spaces (and a line break) after a
+            // command word, so a text reads the same before and after its whitespace is collapsed.
+            while (end < text.Length && char.IsWhiteSpace(text[end]))
             {
                 end++;
             }

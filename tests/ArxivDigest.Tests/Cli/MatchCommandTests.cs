@@ -48,6 +48,37 @@ public sealed class MatchCommandTests : IDisposable
         Assert.Contains("scanned 200 papers (0 malformed lines skipped)", result.Stderr);
     }
 
+    /// <summary>Queries that read only title, abstract and comments: the scanner's fast text read, no papers built for --count.</summary>
+    private static readonly string[] TextQueries =
+    [
+        "quantum", "black hole*", "ti:graph OR abs:lattice", "\"dark matter\"", "=QCD", "co:pages", "neutrino -photon",
+        "model-based", "NOT survey", "field AND (theory OR theories)", "pi", "diffus*",
+    ];
+
+    [Fact]
+    public async Task Text_only_queries_give_exactly_the_reference_matcher_s_papers_and_counts()
+    {
+        var args = TextQueries.SelectMany(q => new[] { "--query", q }).ToArray();
+        var json = await cli.RunAsync(["match", Snapshot, .. args, "--format", "json"]);
+        var count = await cli.RunAsync(["match", Snapshot, .. args, "--count"]);
+
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        Assert.True(count.ExitCode == 0, count.Stderr);
+        using var reader = new StreamReader(Snapshot);
+        var papers = KaggleSnapshotReader.Read(reader, Snapshot).Where(l => l.Paper is not null).Select(l => l.Paper!).ToList();
+        var expected = papers
+            .Select(p => (p.Id, TextQueries.Where(q => Query.Parse(q).Match(p) is not null).ToArray()))
+            .Where(x => x.Item2.Length > 0)
+            .Select(e => $"{e.Id}: {string.Join(" | ", e.Item2)}")
+            .ToList();
+        Assert.True(expected.Count > 100, "NOT survey alone matches most of the sample");
+        Assert.Equal(expected, ParseJsonLines(json.Stdout).Select(a => $"{a.Id}: {string.Join(" | ", a.Queries)}"));
+        Assert.Equal(
+            TextQueries.Select(q => $"{papers.Count(p => Query.Parse(q).Match(p) is not null)}\t{q}"),
+            count.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("scanned 200 papers (0 malformed lines skipped)", count.Stderr);
+    }
+
     [Fact]
     public async Task A_gzipped_snapshot_gives_the_same_matches_as_the_plain_file()
     {

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using ArxivDigest.Arxiv;
+using ArxivDigest.Matching;
+
+// CPU seconds, on one thread, of the stages of `match` over a snapshot, so the figures do not depend on what else
+// the machine runs: (1) cutting lines, (2) + the text-only JSON read (KaggleTextReader), (2b) + TeX/Unicode cleaning, (3) + matching the queries.
+`match` runs (3) on every core; (2) minus (1) is the JSON read, (3) minus (2) the matching.
+// Usage: MatchStages SNAPSHOT QUERIES-FILE [LINES]
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: MatchStages SNAPSHOT QUERIES-FILE [LINES]");
+    return 2;
+}
+
+var bytes = File.ReadAllBytes(args[0]);
+var limit = args.Length > 2 ? long.Parse(args[2]) : long.MaxValue;
+var set = new QuerySet(File.ReadAllLines(args[1]).Where(l => l.Trim().Length > 0).Select(Query.Parse));
+var process = Process.GetCurrentProcess();
+
+double Cpu()
+{
+    process.Refresh();
+    return process.TotalProcessorTime.TotalSeconds;
+}
+
+long Lines(Func<ReadOnlySpan<byte>, long> each)
+{
+    long n = 0, result = 0;
+    var span = bytes.AsSpan();
+    while (span.Length > 0 && n < limit)
+    {
+        var nl = span.IndexOf((byte)'\n');
+        var line = nl < 0 ? span : span[..nl];
+        span = nl < 0 ? [] : span[(nl + 1)..];
+        result += each(line);
+        n++;
+    }
+
+    return result;
+}
+
+var reader = new KaggleTextReader();
+var matcher = set.CreateMatcher();
+var hits = new List<int>();
+var stages = new (string Name, Func<ReadOnlySpan<byte>, long> Each)[]
+{
+    ("lines", l => l.Length),
+    ("+ text read", l => reader.TryRead(l) ? 1 : 0),
+    ("+ clean", l =>
+    {
+        if (!reader.TryRead(l))
+        {
+            return 0;
+
+        }
+
+        long n = 0;
+        if (!TextNormalizer.IsPlain(reader.Title))
+        {
+            n += TextNormalizer.Clean(new string(reader.Title)).Length;
+        }
+
+        if (!TextNormalizer.IsPlain(reader.Abstract))
+        {
+            n += TextNormalizer.Clean(new string(reader.Abstract)).Length;
+        }
+
+        return n;
+    }),
+    ("+ match", l =>
+    {
+        if (!reader.TryRead(l))
+        {
+            return 0;
+        }
+
+        matcher.MatchingQueries(reader.Title, reader.Abstract, reader.Comments, hits);
+        return hits.Count;
+    }),
+};
+
+foreach (var (name, each) in stages)
+{
+    Lines(each); // warm-up
+    var t = Cpu();
+    var r = Lines(each);
+    var s = Cpu() - t;
+    Console.WriteLine($"{name,-14} {s,6:F2} s CPU  {bytes.Length / 1e6 / s,7:F0} MB/s per core  (result {r})");
+}
+
+return 0;
