@@ -4,7 +4,7 @@ using ArxivDigest.Matching;
 
 // CPU seconds, on one thread, of the stages of `match` over a snapshot, so the figures do not depend on what else
 // the machine runs: (1) cutting lines, (2) + the text-only JSON read (KaggleTextReader), (2b) + TeX/Unicode cleaning, (3) + matching the queries.
-`match` runs (3) on every core; (2) minus (1) is the JSON read, (3) minus (2) the matching.
+// `match` runs (3) on every core; (2) minus (1) is the JSON read, (3) minus (2) the matching.
 // Usage: MatchStages SNAPSHOT QUERIES-FILE [LINES]
 if (args.Length < 2)
 {
