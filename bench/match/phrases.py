@@ -1,14 +1,32 @@
 #!/usr/bin/env python3
 """Writes N phrase queries (1-3 word n-grams of real abstracts in a snapshot file), one per line, deterministically.
 
-Usage: phrases.py SNAPSHOT N OUT [--seed S]
+Usage: phrases.py SNAPSHOT N OUT [--seed S] [--keyphrases]
 The phrases are plain words (no operators), so ripgrep -F, Python re and arxiv-digest match read the same list.
+Without --keyphrases any word of 4+ letters may appear, so the list holds queries such as "with", "that" or
+"these" that match nearly every paper. With --keyphrases no word of the phrase is an English function word or one
+of a few generic abstract words ("using", "results", "propose": the list below), which is closer to what people put
+in a digest ("diffusion policy", "spectral gap").
 """
 import json, random, re, sys
+
+STOP = set("""
+a about above after again against all also although among an and another any are as at be because been before being
+below between both but by can could did do does doing down during each either else even ever every few for from
+further had has have having here hence how however if in into is it its itself just less many may might more most
+much must neither no nor not now of off often on once one only onto or other others otherwise our out over own per
+rather same several shall should show shown shows since so some such than that the their them then there thereby
+therefore these they this those though through thus to too under until upon us very via was we were what when where
+whereas whether which while who whom whose why will with within without would yet you your based using used use
+given first second two three new well show paper results result study work propose proposed present find found
+""".split())
 
 def main():
     args = sys.argv[1:]
     seed = 7
+    keyphrases = "--keyphrases" in args
+    if keyphrases:
+        args.remove("--keyphrases")
     if "--seed" in args:
         i = args.index("--seed"); seed = int(args[i + 1]); del args[i:i + 2]
     snapshot, n, out = args[0], int(args[1]), args[2]
@@ -23,7 +41,7 @@ def main():
                 if len(words) > size:
                     j = rng.randrange(len(words) - size)
                     gram = words[j:j + size]
-                    if all(len(w) >= 4 for w in gram):
+                    if all(len(w) >= 4 for w in gram) and not (keyphrases and any(w in STOP for w in gram)):
                         grams.add(" ".join(gram))
     grams = sorted(grams)
     rng.shuffle(grams)

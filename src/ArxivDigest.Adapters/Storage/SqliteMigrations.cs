@@ -165,6 +165,21 @@ public static class SqliteMigrations
             INSERT OR IGNORE INTO search_pending (paper_rowid) VALUES (old.rowid);
         END;
         """,
+
+        // v7: prefix indexes for 3- and 4-letter prefixes (a short prefix such as star* otherwise merges the doclists
+        // of every word it starts, for each statement), and TeX read as TeX reads spaces after a command word. The index
+        // is emptied and refilled lazily by the next search, like after an import.
+        """
+        DROP TABLE papers_fts;
+        CREATE VIRTUAL TABLE papers_fts USING fts5 (
+            title, abstract, authors, comments, categories, ident,
+            tokenize = 'ascii', content = '', contentless_delete = 1, prefix = '3 4'
+        );
+        INSERT INTO papers_fts (papers_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 3.0, 0.5, 0.0, 0.0)');
+        DELETE FROM search_index;
+        DELETE FROM search_pending;
+        UPDATE search_watermark SET last_rowid = 0;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

@@ -68,7 +68,7 @@ public sealed partial class SqliteStore
 
         // bm25 first counts, for every phrase of the expression, the papers holding it (its IDF): cheap for the
         // specific words of many queries, a scan of 100,000s of rows for a common word or a prefix. Those queries are
-        // ordered by tiers instead, within windows of the newest RankWindow candidates: title hits, then the rest.
+        // ordered by tiers instead, within windows of the newest candidates (FirstRankWindow, growing to RankWindow): title hits, then the rest.
         if (!await AnyCommonPhraseAsync(root, cancellationToken).ConfigureAwait(false))
         {
             return await RunPassAsync(Candidates("f.rank", "f.rank"), expression, long.MinValue, long.MaxValue, state, load, cancellationToken).ConfigureAwait(false) is null
@@ -130,7 +130,8 @@ public sealed partial class SqliteStore
 
     /// <summary>
     /// Runs <paramref name="sql"/> with each of <paramref name="passes"/> (MATCH expressions that together cover
-    /// <paramref name="expression"/>) over windows of <see cref="RankWindow"/> candidates of it, newest first.
+    /// <paramref name="expression"/>) over windows of its candidates, newest first: <see cref="FirstRankWindow"/>
+    /// candidates, then four times as many each time up to <see cref="RankWindow"/>.
     /// False: stale index.
     /// </summary>
     private async Task<bool> RunWindowsAsync(string sql, string expression, IReadOnlyList<string> passes, PageState state, SqliteCommand load, CancellationToken cancellationToken)
@@ -140,10 +141,16 @@ public sealed partial class SqliteStore
             """);
         windowStart.Parameters.AddWithValue("$match", expression);
         var windowHi = windowStart.Parameters.Add("$hi", SqliteType.Integer);
-        windowStart.Parameters.AddWithValue("$skip", RankWindow - 1);
+        var skip = windowStart.Parameters.Add("$skip", SqliteType.Integer);
+        var size = Math.Clamp(FirstRankWindow, 1, RankWindow);
         var upper = long.MaxValue;
         while (true)
         {
+            // Finding a window's lower end evaluates the expression for every candidate in it (for a sparse AND of
+            // common words, most of the cost): the first window is small, as the first page usually comes from it,
+            // and later ones grow to RankWindow.
+            skip.Value = size - 1;
+            size = Math.Min(RankWindow, size * 4);
             windowHi.Value = upper;
             var lower = await windowStart.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long l ? l : (long?)null;
             foreach (var pass in passes)
@@ -281,6 +288,9 @@ public sealed partial class SqliteStore
 
     /// <summary>Candidates ordered together (by tier, or by date for cat:/id:-only queries); settable so tests can cross windows with few papers.</summary>
     internal int RankWindow { get; set; } = 4000;
+
+    /// <summary>The first window's size: windows grow four-fold from it up to <see cref="RankWindow"/>.</summary>
+    internal int FirstRankWindow { get; set; } = 500;
 
     /// <summary>How many paper ids the search index holds (for diagnostics and tests).</summary>
     public async Task<long> CountIndexedAsync(CancellationToken cancellationToken)

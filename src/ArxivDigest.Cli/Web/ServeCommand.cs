@@ -35,10 +35,13 @@ public static class ServeCommand
                 }
             }
 
+            // The translation cache gets a connection of its own (opened first: it applies pending migrations), the
+            // pages and searches a pool of connections that read side by side.
             await using var store = await SqliteStore.OpenAsync(settings.Db, CancellationToken.None);
+            await using var pool = await StorePool.OpenAsync(settings.Db, StorePool.DefaultSize, CancellationToken.None);
             using var http = TranslatorFactory.CreateHttpClient(settings);
             var translator = TranslatorFactory.Create(settings, context.Environment, http, store, context.Time, settings.Digests[0].Language);
-            var data = new WebData(store, settings.Digests, translator, context.Time);
+            var data = new WebData(pool, settings.Digests, translator, context.Time);
             var log = new object();
             void Log(string line)
             {

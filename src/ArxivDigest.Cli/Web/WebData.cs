@@ -13,23 +13,24 @@ public sealed record PaperRecord(IReadOnlyList<Paper> Versions, IReadOnlyList<Pa
 }
 
 /// <summary>
-/// What the web reader reads, over one <see cref="SqliteStore"/>: digests rebuilt from stored days (as the
-/// <c>site</c> verb builds them), papers, and full-text search. The store's connection is used by one request at a
-/// time; digests and day lists are cached for <see cref="CacheLifetime"/>, so a busy server reads the store rarely and
-/// new fetches appear within that time.
+/// What the web reader reads, over a <see cref="StorePool"/>: digests rebuilt from stored days (as the <c>site</c>
+/// verb builds them), papers, and full-text search. Each store connection is used by one request at a time, and as
+/// many requests read at once as the pool has connections; digests and day lists are cached for
+/// <see cref="CacheLifetime"/>, so a busy server reads the store rarely and new fetches appear within that time.
 /// Concurrent requests for an entry being loaded share the one load (which ignores their cancellation).
+/// The translator is called by one request at a time (its cache has one connection of its own).
 /// </summary>
-public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, ITranslator translator, TimeProvider time)
+public sealed class WebData(StorePool stores, IReadOnlyList<DigestSpec> specs, ITranslator translator, TimeProvider time)
 {
     /// <summary>How long a cached digest or day list is served before it is read again.</summary>
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ITranslator _translator = new SerializedTranslator(translator);
     private readonly Dictionary<string, (DateTimeOffset At, Task<object> Value)> _cache = new(StringComparer.Ordinal);
 
     public IReadOnlyList<DigestSpec> Specs => specs;
 
-    public ITranslator Translator => translator;
+    public ITranslator Translator => _translator;
 
     /// <summary>The target language of the translations (the first digest's).</summary>
     public string Language => specs.Count > 0 ? specs[0].Language : "zh";
@@ -47,7 +48,7 @@ public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, 
     /// <summary>A paper's versions and listings, with the latest version's cached translation; null when not stored.</summary>
     public async Task<PaperRecord?> PaperAsync(string id, CancellationToken ct)
     {
-        var (versions, listings) = await LockedAsync(async () => (await store.GetPaperVersionsAsync(id, ct), await store.GetPaperListingsAsync(id, ct)), ct);
+        var (versions, listings) = await LockedAsync(async store => (await store.GetPaperVersionsAsync(id, ct), await store.GetPaperListingsAsync(id, ct)), ct);
         if (versions.Count == 0)
         {
             return null;
@@ -63,7 +64,7 @@ public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, 
     {
         try
         {
-            await LockedAsync(() => store.GetRunsAsync(1, ct), ct);
+            await LockedAsync(store => store.GetRunsAsync(1, ct), ct);
             return true;
         }
         catch (StoreException)
@@ -79,7 +80,7 @@ public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, 
             return (TranslatedText.Disabled, TranslatedText.Disabled);
         }
 
-        var results = await translator.TranslateAsync(
+        var results = await _translator.TranslateAsync(
             [
                 new TranslationRequest(DigestBuilder.TitleKey(paper), paper.Title, "en", Language),
                 new TranslationRequest(DigestBuilder.AbstractKey(paper), paper.Abstract, "en", Language),
@@ -92,11 +93,11 @@ public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, 
     }
 
     private async Task<IReadOnlyList<DateOnly>> SiteBuilderDates(DigestSpec spec, CancellationToken ct) =>
-        await LockedAsync(() => Output.SiteBuilder.ListingDatesAsync(store, [spec], ct), ct);
+        await LockedAsync(store => Output.SiteBuilder.ListingDatesAsync(store, [spec], ct), ct);
 
     private async Task<Digest?> BuildDigestAsync(DigestSpec spec, DateOnly date, CancellationToken ct)
     {
-        var (any, empty, papers) = await LockedAsync(async () =>
+        var (any, empty, papers) = await LockedAsync(async store =>
         {
             var list = new List<Paper>();
             bool found = false, none = true;
@@ -115,23 +116,33 @@ public sealed class WebData(SqliteStore store, IReadOnlyList<DigestSpec> specs, 
 
             return (found, none, list);
         }, ct);
-        return any ? await DigestBuilder.BuildAsync(papers, spec, date, time.GetUtcNow(), translator, ct, noAnnouncement: empty) : null;
+        return any ? await DigestBuilder.BuildAsync(papers, spec, date, time.GetUtcNow(), _translator, ct, noAnnouncement: empty) : null;
     }
 
-    /// <summary>Full-text search of the store (<see cref="ArxivDigest.Storage.IPaperStore.SearchAsync"/>), on the shared connection.</summary>
+    /// <summary>Full-text search of the store (<see cref="ArxivDigest.Storage.IPaperStore.SearchAsync"/>), on a pooled connection.</summary>
     public Task<ArxivDigest.Storage.SearchPage> SearchStoreAsync(ArxivDigest.Matching.Query query, ArxivDigest.Storage.SearchFilter filter, CancellationToken ct) =>
-        LockedAsync(() => store.SearchAsync(query, filter, ct), ct);
+        LockedAsync(store => store.SearchAsync(query, filter, ct), ct);
 
-    private async Task<T> LockedAsync<T>(Func<Task<T>> read, CancellationToken ct)
+    private Task<T> LockedAsync<T>(Func<SqliteStore, Task<T>> read, CancellationToken ct) => stores.UseAsync(read, ct);
+
+    /// <summary>One translation call at a time: the translation cache's store has one connection.</summary>
+    private sealed class SerializedTranslator(ITranslator inner) : ITranslator
     {
-        await _gate.WaitAsync(ct);
-        try
+        private readonly SemaphoreSlim _gate = new(1, 1);
+
+        public string Name => inner.Name;
+
+        public async Task<IReadOnlyList<TranslationResult>> TranslateAsync(IReadOnlyList<TranslationRequest> requests, CancellationToken cancellationToken)
         {
-            return await read();
-        }
-        finally
-        {
-            _gate.Release();
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                return await inner.TranslateAsync(requests, cancellationToken);
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
     }
 

@@ -65,6 +65,7 @@ public sealed class SqliteSearchTests : IDisposable
         var (store, papers) = await StoreWithFixturesAsync();
         await using var _ = store;
         store.RankWindow = window;
+        store.FirstRankWindow = Math.Max(1, window / 3); // windows grow from a third of the window
         store.RankLimit = window;
         var query = Query.Parse(text);
         var expected = papers.Values.Where(p => query.Match(p) is not null).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();

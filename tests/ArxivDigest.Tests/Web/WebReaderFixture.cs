@@ -46,6 +46,7 @@ public sealed class WebReaderFixture : IAsyncLifetime
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "web-" + Guid.NewGuid().ToString("N"));
     private SqliteStore? _store;
+    private StorePool? _pool;
     private WebApplication? _app;
 
     public ConcurrentQueue<string> Log { get; } = new();
@@ -102,7 +103,9 @@ public sealed class WebReaderFixture : IAsyncLifetime
         };
         await _store.SaveAnnouncementAsync(day1, "listing", at.AddDays(-1), CancellationToken.None);
 
-        var data = new WebData(_store, [Spec], new PrefixTranslator(), TimeProvider.System);
+        // Reads go through a pool of two connections, as serve has; the fixture's own store seeded the file.
+        _pool = await StorePool.OpenAsync(Path.Combine(_dir, "store.db"), 2, CancellationToken.None);
+        var data = new WebData(_pool, [Spec], new PrefixTranslator(), TimeProvider.System);
         _app = WebServer.Build(new WebServerOptions("http://127.0.0.1:0", data, new StoreSearchBackend(data, TimeProvider.System), Log.Enqueue));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -117,6 +120,11 @@ public sealed class WebReaderFixture : IAsyncLifetime
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        if (_pool is not null)
+        {
+            await _pool.DisposeAsync();
         }
 
         if (_store is not null)

@@ -215,6 +215,31 @@ public sealed partial class WebReaderTests(WebReaderFixture web) : IClassFixture
     }
 
     [Fact]
+    public async Task Many_different_searches_at_once_all_answer_with_the_same_results_as_one_at_a_time()
+    {
+        // Distinct queries (none answered from the result cache) over the pooled connections.
+        var queries = Enumerable.Range(0, 24).Select(i => $"/api/search?q=black+hole+-zq{i}x&limit=5").ToList();
+        var alone = new List<string>();
+        foreach (var q in queries.Take(3))
+        {
+            alone.Add(Ids((await GetAsync(q)).Body));
+        }
+
+        var together = await Task.WhenAll(queries.Select(async q => await GetAsync(q.Replace("&limit", "&offset=0&limit", StringComparison.Ordinal))));
+
+        Assert.All(together, r => Assert.Equal(HttpStatusCode.OK, r.Response.StatusCode));
+        Assert.Equal(alone, together.Take(3).Select(r => Ids(r.Body)));
+        Assert.All(together, r => Assert.Equal(alone[0], Ids(r.Body)));
+        Assert.Equal(5, alone[0].Split(' ').Length);
+
+        static string Ids(string json)
+        {
+            using var doc = JsonDocument.Parse(json);
+            return string.Join(' ', doc.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        }
+    }
+
+    [Fact]
     public async Task A_malformed_query_or_date_is_a_400_with_the_reason()
     {
         var (response, body) = await GetAsync("/search?q=%22unclosed");
