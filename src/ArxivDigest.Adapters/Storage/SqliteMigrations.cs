@@ -166,9 +166,11 @@ public static class SqliteMigrations
         END;
         """,
 
-        // v7: prefix indexes for 3- and 4-letter prefixes (a short prefix such as star* otherwise merges the doclists
-        // of every word it starts, for each statement), and TeX read as TeX reads spaces after a command word. The index
-        // is emptied and refilled lazily by the next search, like after an import.
+        // v7: the full-text index rebuilt with (1) FTS rowid = minus the papers rowid, so that newest first is FTS5's
+        // ascending order (reading a doclist backwards makes FTS5 load all of it, for every statement); (2) prefix
+        // indexes for 3- and 4-letter prefixes (a short prefix such as star* otherwise merges the doclists of every
+        // word it starts); (3) TeX read as TeX reads spaces after a command word. The index is emptied and refilled
+        // lazily by the next search, like after an import.
         """
         DROP TABLE papers_fts;
         CREATE VIRTUAL TABLE papers_fts USING fts5 (

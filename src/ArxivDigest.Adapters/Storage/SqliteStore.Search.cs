@@ -54,10 +54,11 @@ public sealed partial class SqliteStore
             return await RunPassAsync(scan, null, long.MinValue, long.MaxValue, state, load, cancellationToken).ConfigureAwait(false) is null ? null : state.Page();
         }
 
-        // FTS candidates first (CROSS JOIN keeps the full-text table the outer loop), then the date filter.
+        // FTS candidates first (CROSS JOIN keeps the full-text table the outer loop), then the date filter. The FTS
+        // rowid is minus the papers rowid, so newest first is FTS5's cheap ascending order (schema v7).
         string Candidates(string score, string order, bool join = false) => dates.Length == 0 && !join
-            ? $"SELECT f.rowid, {score} FROM papers_fts f WHERE papers_fts MATCH $match AND f.rowid >= $lo AND f.rowid < $hi ORDER BY {order}"
-            : $"SELECT f.rowid, {score} FROM papers_fts f CROSS JOIN search_index s ON s.paper_rowid = f.rowid WHERE papers_fts MATCH $match AND f.rowid >= $lo AND f.rowid < $hi{dates} ORDER BY {order}";
+            ? $"SELECT -f.rowid, {score} FROM papers_fts f WHERE papers_fts MATCH $match AND f.rowid >= $lo AND f.rowid < $hi ORDER BY {order}"
+            : $"SELECT -f.rowid, {score} FROM papers_fts f CROSS JOIN search_index s ON s.paper_rowid = -f.rowid WHERE papers_fts MATCH $match AND f.rowid >= $lo AND f.rowid < $hi{dates} ORDER BY {order}";
 
         if (!Fts5Query.HasPositiveTextTerm(query.Root))
         {
@@ -83,7 +84,7 @@ public sealed partial class SqliteStore
             // A prefix's doclist is merged anew by every statement: one statement per tier, no windows.
             foreach (var pass in passes)
             {
-                var done = await RunPassAsync(Candidates("0.0", "f.rowid DESC"), pass, long.MinValue, long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);
+                var done = await RunPassAsync(Candidates("0.0", "f.rowid"), pass, long.MinValue, long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);
                 if (done is null)
                 {
                     return null;
@@ -98,7 +99,7 @@ public sealed partial class SqliteStore
             return state.Page();
         }
 
-        return await RunWindowsAsync(Candidates("0.0", "f.rowid DESC"), expression, passes, state, load, cancellationToken).ConfigureAwait(false)
+        return await RunWindowsAsync(Candidates("0.0", "f.rowid"), expression, passes, state, load, cancellationToken).ConfigureAwait(false)
             ? state.Page() : null;
     }
 
@@ -136,26 +137,27 @@ public sealed partial class SqliteStore
     /// </summary>
     private async Task<bool> RunWindowsAsync(string sql, string expression, IReadOnlyList<string> passes, PageState state, SqliteCommand load, CancellationToken cancellationToken)
     {
-        using var windowStart = Command(null, """
-            SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid < $hi ORDER BY rowid DESC LIMIT 1 OFFSET $skip
+        // The first candidate after the window (FTS rowids ascending = newest first), or null when the window holds the rest.
+        using var windowEnd = Command(null, """
+            SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo ORDER BY rowid LIMIT 1 OFFSET $skip
             """);
-        windowStart.Parameters.AddWithValue("$match", expression);
-        var windowHi = windowStart.Parameters.Add("$hi", SqliteType.Integer);
-        var skip = windowStart.Parameters.Add("$skip", SqliteType.Integer);
+        windowEnd.Parameters.AddWithValue("$match", expression);
+        var windowLo = windowEnd.Parameters.Add("$lo", SqliteType.Integer);
+        var skip = windowEnd.Parameters.Add("$skip", SqliteType.Integer);
         var size = Math.Clamp(FirstRankWindow, 1, RankWindow);
-        var upper = long.MaxValue;
+        var lower = long.MinValue;
         while (true)
         {
-            // Finding a window's lower end evaluates the expression for every candidate in it (for a sparse AND of
-            // common words, most of the cost): the first window is small, as the first page usually comes from it,
-            // and later ones grow to RankWindow.
-            skip.Value = size - 1;
+            // Finding a window's end evaluates the expression for every candidate in it (for a sparse AND of common
+            // words, most of the cost): the first window is small, as the first page usually comes from it, and later
+            // ones grow to RankWindow.
+            skip.Value = size;
             size = Math.Min(RankWindow, size * 4);
-            windowHi.Value = upper;
-            var lower = await windowStart.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long l ? l : (long?)null;
+            windowLo.Value = lower;
+            var end = await windowEnd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long e ? e : (long?)null;
             foreach (var pass in passes)
             {
-                var done = await RunPassAsync(sql, pass, lower ?? long.MinValue, upper, state, load, cancellationToken).ConfigureAwait(false);
+                var done = await RunPassAsync(sql, pass, lower, end ?? long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);
                 if (done is null)
                 {
                     return false;
@@ -167,12 +169,12 @@ public sealed partial class SqliteStore
                 }
             }
 
-            if (lower is null)
+            if (end is null)
             {
                 return true;
             }
 
-            upper = lower.Value;
+            lower = end.Value;
         }
     }
 

@@ -191,10 +191,10 @@ public sealed partial class SqliteStore
                 FROM papers WHERE id = $id ORDER BY version DESC LIMIT 1
                 """);
             _current = store.Command(transaction, "SELECT paper_rowid FROM search_index WHERE id = $id");
-            _ftsDelete = store.Command(transaction, "DELETE FROM papers_fts WHERE rowid = $r");
+            _ftsDelete = store.Command(transaction, "DELETE FROM papers_fts WHERE rowid = -$r");
             _ftsInsert = store.Command(transaction, """
                 INSERT INTO papers_fts (rowid, title, abstract, authors, comments, categories, ident)
-                VALUES ($r, $title, $abstract, $authors, $comments, $categories, $ident)
+                VALUES (-$r, $title, $abstract, $authors, $comments, $categories, $ident)
                 """);
             _indexDelete = store.Command(transaction, "DELETE FROM search_index WHERE id = $id");
             _indexUpsert = store.Command(transaction, """
