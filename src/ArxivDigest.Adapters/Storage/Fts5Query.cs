@@ -102,6 +102,24 @@ internal static class Fts5Query
         _ => false,
     };
 
+    /// <summary>The longest prefix the index holds a doclist for (schema v7: <c>prefix = '3 4'</c>).</summary>
+    public const int IndexedPrefix = 4;
+
+    /// <summary>
+    /// True when the expression has a prefix FTS5 must expand by merging the doclists of every word it starts (a text
+    /// or author prefix longer than <see cref="IndexedPrefix"/> that <see cref="Translate"/> does not cut): such a merge
+    /// is redone by every statement, so the search then runs one statement per tier rather than windows.
+    /// </summary>
+    public static bool NeedsPrefixMerge(QueryNode node) => node switch
+    {
+        TermNode { Prefix: true, Field: not (QueryField.Category or QueryField.Id) } t =>
+            t.Words.Count > 0 && t.Words[^1].Length > IndexedPrefix && (t.Words.Count == 1 || t.Field == QueryField.Author),
+        NotNode n => NeedsPrefixMerge(n.Child),
+        AndNode a => a.Children.Any(NeedsPrefixMerge),
+        OrNode o => o.Children.Any(NeedsPrefixMerge),
+        _ => false,
+    };
+
     /// <summary>
     /// One single-token FTS5 expression per word of every term of the tree (negated ones too: bm25 weighs every phrase
     /// of the expression), or null for a term with a prefix (its doclist is merged in full whatever the query).
@@ -118,8 +136,11 @@ internal static class Fts5Query
     };
 
     /// <summary>
-    /// The positive title-or-abstract and title terms of the tree, restricted to the title column and ORed: the papers
-    /// where the query hits the title (null when it has no such term). Used to order, never to select.
+    /// The positive title-or-abstract and title terms of the tree, restricted to the title column and ORed: roughly the
+    /// papers where the query hits the title (null when it has no such term). Used to order, never to select, so it
+    /// may be approximate, and is made cheap: a term's words are ANDed rather than read as a phrase (a phrase that is
+    /// rare in titles makes FTS5 check the positions of every paper holding its words, past any rowid bound), and a
+    /// prefix is cut to the indexed length.
     /// </summary>
     public static string? TitleTier(QueryNode node)
     {
@@ -131,8 +152,13 @@ internal static class Fts5Query
         {
             switch (n)
             {
-                case TermNode { Field: QueryField.Any or QueryField.Title } t:
-                    terms.Add(Term(t, "title"));
+                case TermNode { Field: QueryField.Any or QueryField.Title } t when t.Words.Count > 0:
+                    var words = t.Words.Select((w, i) =>
+                    {
+                        var lower = w.ToLowerInvariant();
+                        return t.Prefix && i == t.Words.Count - 1 ? Quote(lower[..Math.Min(lower.Length, IndexedPrefix)]) + "*" : Quote(Tokens.FoldWord(lower));
+                    });
+                    terms.Add("title : (" + string.Join(" AND ", words.Distinct(StringComparer.Ordinal)) + ")");
                     break;
                 case NotNode { Child: NotNode inner }:
                     Collect(inner.Child);
@@ -193,7 +219,11 @@ internal static class Fts5Query
         }
 
         var head = words.Length > 1 ? string.Join(' ', words[..^1]) + " " : "";
-        var alternatives = new List<string> { Quote(head + words[^1]) + "*" };
+
+        // After other words, a long prefix is cut to the indexed length (the words before it keep the candidates few,
+        // and the matcher checks them): FTS5 then reads one prefix doclist instead of merging those of every word.
+        var last = words.Length > 1 && !author && words[^1].Length > IndexedPrefix ? words[^1][..IndexedPrefix] : words[^1];
+        var alternatives = new List<string> { Quote(head + last) + "*" };
         if (!author)
         {
             alternatives.AddRange(PrefixFolds(words[^1]).Select(f => Quote(head + f)));

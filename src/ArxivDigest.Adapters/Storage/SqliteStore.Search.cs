@@ -79,9 +79,9 @@ public sealed partial class SqliteStore
         var passes = Fts5Query.TitleTier(query.Root) is { } title
             ? new[] { $"({expression}) AND ({title})", $"({expression}) NOT ({title})" }
             : [expression];
-        if (Fts5Query.TokenProbes(root).Any(t => t is null))
+        if (Fts5Query.NeedsPrefixMerge(root))
         {
-            // A prefix's doclist is merged anew by every statement: one statement per tier, no windows.
+            // A long prefix's doclist is merged anew by every statement: one statement per tier, no windows.
             foreach (var pass in passes)
             {
                 var done = await RunPassAsync(Candidates("0.0", "f.rowid"), pass, long.MinValue, long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);

@@ -29,6 +29,38 @@ public sealed class Fts5QueryTests
         Assert.Equal(exact, t.Exact);
     }
 
+    [Theory]
+    [InlineData("language model*", "{title abstract} : \"languag mode\"*")]
+    [InlineData("spectral policy*", "{title abstract} : (\"spectral poli\"* OR \"spectral polici\")")]
+    [InlineData("neutron star*", "{title abstract} : \"neutron star\"*")]
+    public void A_long_prefix_after_other_words_is_cut_to_the_indexed_length(string query, string expression)
+    {
+        Assert.Equal(expression, Fts5Query.Translate(QueryParser.Parse(query)).Expression);
+    }
+
+    [Theory]
+    [InlineData("language model*", false)]
+    [InlineData("model*", true)]
+    [InlineData("star*", false)]
+    [InlineData("au:smith*", true)]
+    [InlineData("robot -surv*", false)]
+    [InlineData("robot -survey*", true)]
+    [InlineData("cat:cs*", false)]
+    public void Only_a_long_prefix_alone_needs_a_merge(string query, bool merge)
+    {
+        Assert.Equal(merge, Fts5Query.NeedsPrefixMerge(QueryParser.Parse(query)));
+    }
+
+    [Theory]
+    [InlineData("reinforcement learning", "(title : (\"reinforcement\" AND \"learning\"))")]
+    [InlineData("ti:robot* OR abs:x", "(title : (\"robo\"*))")]
+    [InlineData("\"diffusion policies\" -survey", "(title : (\"diffusion\" AND \"polici\"))")]
+    [InlineData("au:smith", null)]
+    public void The_title_tier_ands_the_words_of_each_term(string query, string? tier)
+    {
+        Assert.Equal(tier, Fts5Query.TitleTier(QueryParser.Parse(query)));
+    }
+
     [Fact]
     public void A_text_prefix_also_looks_for_folded_words_that_leave_the_prefix()
     {
