@@ -144,21 +144,31 @@ internal static class Fts5Query
     /// </summary>
     public static string? TitleTier(QueryNode node)
     {
-        var terms = new List<string>();
+        var terms = TitleTierTokens(node);
+        return terms is null ? null : "(" + string.Join(" OR ", terms.Select(t => "title : (" + string.Join(" AND ", t) + ")").Distinct(StringComparer.Ordinal)) + ")";
+    }
+
+    /// <summary>
+    /// <see cref="TitleTier"/> as its terms, each the list of its words' FTS5 tokens (<c>"reinforcement"</c>,
+    /// <c>"robo"*</c>): a term can hit a title only where every one of its tokens is in the title, which single-token
+    /// look-ups tell cheaply. Null when the query has no title term.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>>? TitleTierTokens(QueryNode node)
+    {
+        var terms = new List<IReadOnlyList<string>>();
         Collect(node);
-        return terms.Count == 0 ? null : "(" + string.Join(" OR ", terms.Distinct(StringComparer.Ordinal)) + ")";
+        return terms.Count == 0 ? null : terms;
 
         void Collect(QueryNode n)
         {
             switch (n)
             {
                 case TermNode { Field: QueryField.Any or QueryField.Title } t when t.Words.Count > 0:
-                    var words = t.Words.Select((w, i) =>
+                    terms.Add([.. t.Words.Select((w, i) =>
                     {
                         var lower = w.ToLowerInvariant();
                         return t.Prefix && i == t.Words.Count - 1 ? Quote(lower[..Math.Min(lower.Length, IndexedPrefix)]) + "*" : Quote(Tokens.FoldWord(lower));
-                    });
-                    terms.Add("title : (" + string.Join(" AND ", words.Distinct(StringComparer.Ordinal)) + ")");
+                    }).Distinct(StringComparer.Ordinal)]);
                     break;
                 case NotNode { Child: NotNode inner }:
                     Collect(inner.Child);

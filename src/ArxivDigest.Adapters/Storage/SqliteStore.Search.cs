@@ -76,12 +76,18 @@ public sealed partial class SqliteStore
                 ? null : state.Page();
         }
 
+        var titleTokens = Fts5Query.TitleTierTokens(query.Root);
         var passes = Fts5Query.TitleTier(query.Root) is { } title
             ? new[] { $"({expression}) AND ({title})", $"({expression}) NOT ({title})" }
             : [expression];
         if (Fts5Query.NeedsPrefixMerge(root))
         {
             // A long prefix's doclist is merged anew by every statement: one statement per tier, no windows.
+            if (passes.Length > 1 && !await AnyTitleTierHitAsync(titleTokens!, long.MinValue, long.MaxValue, cancellationToken).ConfigureAwait(false))
+            {
+                passes = [expression];
+            }
+
             foreach (var pass in passes)
             {
                 var done = await RunPassAsync(Candidates("0.0", "f.rowid"), pass, long.MinValue, long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);
@@ -99,8 +105,41 @@ public sealed partial class SqliteStore
             return state.Page();
         }
 
-        return await RunWindowsAsync(Candidates("0.0", "f.rowid"), expression, passes, state, load, cancellationToken).ConfigureAwait(false)
+        return await RunWindowsAsync(Candidates("0.0", "f.rowid"), expression, passes, state, load, cancellationToken, titleTokens).ConfigureAwait(false)
             ? state.Page() : null;
+    }
+
+    /// <summary>
+    /// False when no term of the title tier can hit a title in [<paramref name="lo"/>, <paramref name="hi"/>) (some
+    /// token of each term is in no title there): the title pass is then skipped, as it would find nothing, but only
+    /// after FTS5 had checked every candidate (a few ms for common words).
+    /// </summary>
+    private async Task<bool> AnyTitleTierHitAsync(IReadOnlyList<IReadOnlyList<string>> terms, long lo, long hi, CancellationToken cancellationToken)
+    {
+        using var probe = Command(null, "SELECT 1 FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo AND rowid < $hi LIMIT 1");
+        var match = probe.Parameters.Add("$match", SqliteType.Text);
+        probe.Parameters.AddWithValue("$lo", lo);
+        probe.Parameters.AddWithValue("$hi", hi);
+        foreach (var term in terms)
+        {
+            var all = true;
+            foreach (var token in term)
+            {
+                match.Value = "title : " + token;
+                if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+                {
+                    all = false;
+                    break;
+                }
+            }
+
+            if (all)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -135,7 +174,9 @@ public sealed partial class SqliteStore
     /// candidates, then four times as many each time up to <see cref="RankWindow"/>.
     /// False: stale index.
     /// </summary>
-    private async Task<bool> RunWindowsAsync(string sql, string expression, IReadOnlyList<string> passes, PageState state, SqliteCommand load, CancellationToken cancellationToken)
+    private async Task<bool> RunWindowsAsync(
+        string sql, string expression, IReadOnlyList<string> passes, PageState state, SqliteCommand load, CancellationToken cancellationToken,
+        IReadOnlyList<IReadOnlyList<string>>? titleTokens = null)
     {
         // The first candidate after the window (FTS rowids ascending = newest first), or null when the window holds the rest.
         using var windowEnd = Command(null, """
@@ -155,7 +196,11 @@ public sealed partial class SqliteStore
             size = Math.Min(RankWindow, size * 4);
             windowLo.Value = lower;
             var end = await windowEnd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long e ? e : (long?)null;
-            foreach (var pass in passes)
+            // Tiers (title pass, then the rest) only where a title hit is possible; otherwise the whole window at once.
+            var windowPasses = passes.Count > 1 && titleTokens is not null
+                && !await AnyTitleTierHitAsync(titleTokens, lower, end ?? long.MaxValue, cancellationToken).ConfigureAwait(false)
+                ? [expression] : passes;
+            foreach (var pass in windowPasses)
             {
                 var done = await RunPassAsync(sql, pass, lower, end ?? long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);
                 if (done is null)
