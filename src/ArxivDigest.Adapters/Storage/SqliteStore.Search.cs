@@ -158,8 +158,21 @@ public sealed partial class SqliteStore
                 return true;
             }
 
-            match.Value = token;
-            if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            var key = $"{RankLimit}\n{token}";
+            var now = Environment.TickCount64;
+            if (!_commonTokens.TryGetValue(key, out var known) || now - known.At > CommonTokenLifetimeMs)
+            {
+                match.Value = token;
+                known = (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null, now);
+                if (_commonTokens.Count >= 4096)
+                {
+                    _commonTokens.Clear();
+                }
+
+                _commonTokens[key] = known;
+            }
+
+            if (known.Common)
             {
                 return true;
             }
@@ -167,6 +180,15 @@ public sealed partial class SqliteStore
 
         return false;
     }
+
+    /// <summary>
+    /// Whether a token is common, remembered for a few minutes (a probe reads up to <see cref="RankLimit"/> index
+    /// entries) and forgotten when this store indexes papers. A stale answer only picks the other ranking, never
+    /// other results.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (bool Common, long At)> _commonTokens = new(StringComparer.Ordinal);
+
+    private const long CommonTokenLifetimeMs = 5 * 60 * 1000;
 
     /// <summary>
     /// Runs <paramref name="sql"/> with each of <paramref name="passes"/> (MATCH expressions that together cover

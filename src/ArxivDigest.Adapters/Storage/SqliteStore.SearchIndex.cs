@@ -32,6 +32,7 @@ public sealed partial class SqliteStore
             using var transaction = _connection.BeginTransaction(deferred: false);
             var count = await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
+            _commonTokens.Clear();
             return count;
         }
         catch (SqliteException ex)
@@ -59,6 +60,7 @@ public sealed partial class SqliteStore
 
             await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
+            _commonTokens.Clear();
         }
         catch (SqliteException ex)
         {
