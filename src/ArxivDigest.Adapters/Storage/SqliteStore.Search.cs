@@ -359,7 +359,7 @@ public sealed partial class SqliteStore
     internal int RankWindow { get; set; } = 4000;
 
     /// <summary>The first window's size: windows grow four-fold from it up to <see cref="RankWindow"/>.</summary>
-    internal int FirstRankWindow { get; set; } = 500;
+    internal int FirstRankWindow { get; set; } = 100;
 
     /// <summary>How many paper ids the search index holds (for diagnostics and tests).</summary>
     public async Task<long> CountIndexedAsync(CancellationToken cancellationToken)
