@@ -118,6 +118,14 @@ public static class PostgresMigrations
             PRIMARY KEY (digest, listing_date)
         );
         """,
+
+        // v3: full-text search. search_doc is written by the store with every paper (PgSearchText: the matcher's own
+        // words, not a PostgreSQL parser's); rows from before this version are filled by the first search.
+        """
+        ALTER TABLE papers ADD COLUMN search_doc tsvector;
+        CREATE INDEX ix_papers_search ON papers USING gin (search_doc);
+        CREATE INDEX ix_papers_unindexed ON papers (id, version) WHERE search_doc IS NULL;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

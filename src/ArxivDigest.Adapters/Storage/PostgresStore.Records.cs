@@ -288,9 +288,10 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
     {
         await using var command = Command(c, transaction, """
             INSERT INTO papers (id, version, title, authors_json, abstract, comments, journal_ref, doi,
-                                primary_category, subjects_json, published, first_seen, updated_at)
-            VALUES (@id, @version, @title, @authors, @abstract, @comments, @journalRef, @doi, @primary, @subjects, @published, @now, @now)
+                                primary_category, subjects_json, published, first_seen, updated_at, search_doc)
+            VALUES (@id, @version, @title, @authors, @abstract, @comments, @journalRef, @doi, @primary, @subjects, @published, @now, @now, @doc::tsvector)
             ON CONFLICT (id, version) DO UPDATE SET
+                search_doc = excluded.search_doc,
                 title = excluded.title,
                 authors_json = excluded.authors_json,
                 abstract = excluded.abstract,
@@ -322,6 +323,7 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
         var primary = command.Parameters.Add("primary", NpgsqlDbType.Text);
         var subjects = command.Parameters.Add("subjects", NpgsqlDbType.Text);
         var published = command.Parameters.Add("published", NpgsqlDbType.Date);
+        var doc = command.Parameters.Add("doc", NpgsqlDbType.Text);
         command.Parameters.AddWithValue("now", NpgsqlDbType.Text, stamp);
         foreach (var paper in papers)
         {
@@ -336,6 +338,7 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
             primary.Value = paper.PrimaryCategory;
             subjects.Value = SqliteStore.SubjectsToJson(paper.Subjects);
             published.Value = paper.Published is { } d ? d : DBNull.Value;
+            doc.Value = PgSearchText.Document(paper);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -6,13 +6,14 @@ using ArxivDigest.Tests.Support;
 
 namespace ArxivDigest.Tests.Search;
 
-/// <summary>The search contract on PostgreSQL (scan and verify; skipped with a reason when there is no server).</summary>
+/// <summary>The search contract on PostgreSQL (tsvector narrows, the matcher verifies; skipped with a reason when there is no server).</summary>
 [RequiresPostgres]
 public sealed class PostgresSearchTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Fetched = new(2026, 3, 24, 1, 0, 0, TimeSpan.Zero);
 
     private string schema = "";
+    private string connectionString = "";
     private PostgresStore store = null!;
     private readonly Dictionary<string, Paper> papers = new(StringComparer.Ordinal);
 
@@ -23,8 +24,8 @@ public sealed class PostgresSearchTests : IAsyncLifetime
             return;
         }
 
-        (var cs, schema) = await Postgres.CreateSchemaAsync();
-        store = await PostgresStore.OpenAsync(cs, CancellationToken.None);
+        (connectionString, schema) = await Postgres.CreateSchemaAsync();
+        store = await PostgresStore.OpenAsync(connectionString, CancellationToken.None);
         foreach (var (file, category) in new[] { ("listing/new-gr-qc-2024-08-09.html", "gr-qc"), ("listing/new-hep-th-2024-08-09.html", "hep-th") })
         {
             var announcement = ListingPageParser.ParseNew(await File.ReadAllTextAsync(Fixtures.At(file)), category, file);
@@ -79,6 +80,66 @@ public sealed class PostgresSearchTests : IAsyncLifetime
             Assert.True(expected.SequenceEqual(paged.Order(StringComparer.Ordinal)), $"query {text}: expected {expected.Count} hits, got {paged.Count}");
             Assert.Equal(paged.Count, paged.Distinct().Count());
         }
+    }
+
+    [StoreFact]
+    public async Task The_full_text_index_selects_a_superset_of_every_query_s_matches_and_exactly_them_when_exact()
+    {
+        var narrowed = 0;
+        foreach (var text in SqliteSearchTests.QueryTexts)
+        {
+            var query = Query.Parse(text);
+            var expected = papers.Values.Where(p => query.Match(p) is not null).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            var (tsquery, exact) = PgSearchText.Translate(query.Root);
+            if (tsquery is null)
+            {
+                continue;
+            }
+
+            var candidates = await SqlIdsAsync("SELECT id FROM papers p WHERE search_doc @@ @q::tsquery AND NOT EXISTS (SELECT 1 FROM papers n WHERE n.id = p.id AND n.version > p.version)", tsquery);
+            Assert.True(expected.IsSubsetOf(candidates), $"query {text}: the index misses {string.Join(", ", expected.Except(candidates))}");
+            if (exact)
+            {
+                Assert.True(candidates.SetEquals(expected), $"query {text}: exact, but {candidates.Count} candidates for {expected.Count} matches");
+            }
+
+            narrowed += candidates.Count < papers.Count ? 1 : 0;
+        }
+
+        Assert.True(narrowed >= 30, $"only {narrowed} fixture queries were narrowed by the index");
+    }
+
+    [StoreFact]
+    public async Task Papers_stored_before_the_index_existed_are_indexed_by_the_first_search()
+    {
+        await SqlIdsAsync("UPDATE papers SET search_doc = NULL RETURNING id", null);
+        var query = Query.Parse("black hole");
+        var expected = papers.Values.Where(p => query.Match(p) is not null).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+
+        var page = await store.SearchAsync(query, new SearchFilter { Limit = 1000 }, CancellationToken.None);
+
+        Assert.Equal(expected, page.Hits.Select(h => h.Paper.Id).Order(StringComparer.Ordinal));
+        Assert.Empty(await SqlIdsAsync("SELECT id FROM papers WHERE search_doc IS NULL", null));
+    }
+
+    private async Task<HashSet<string>> SqlIdsAsync(string sql, string? tsquery)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        if (tsquery is not null)
+        {
+            command.Parameters.AddWithValue("q", tsquery);
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 
     [StoreFact]
