@@ -17,6 +17,23 @@ else if (args.Length >= 2 && args[0] == "run")
 {
     await Run(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
 }
+else if (args.Length >= 3 && args[0] == "one")
+{
+    // one DB QUERY [CATEGORY]: a single query 50 times in-process (after one warm-up), median and p95.
+    await using var store = await SqliteStore.OpenAsync(args[1], ct);
+    var filter = new SearchFilter { Limit = 20, Category = args.Length > 3 ? args[3] : null };
+    var query = Query.Parse(args[2]);
+    await store.SearchAsync(query, filter, ct);
+    var times = new List<double>();
+    for (var i = 0; i < 50; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        await store.SearchAsync(query, filter, ct);
+        times.Add(sw.Elapsed.TotalMilliseconds);
+    }
+
+    Console.WriteLine($"{args[2]}: median {Percentile(times, 50):F2} ms, p95 {Percentile(times, 95):F2} ms");
+}
 else if (args.Length >= 3 && args[0] == "sql")
 {
     using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={args[1]}");
