@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ArxivDigest.Matching;
 
 namespace ArxivDigest.Arxiv;
 
@@ -17,15 +18,37 @@ public sealed class KaggleTextReader
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
 
+    private readonly bool _raw;
     private char[] _title = new char[1024];
     private char[] _abstract = new char[8192];
     private char[] _comments = new char[1024];
 
-    public ReadOnlySpan<char> Title => _title.AsSpan(0, TitleLength);
+    // Where a field's raw bytes are in the line (-1: decoded into its char buffer instead).
+    private Range _titleRaw, _abstractRaw, _commentsRaw;
+    private bool _titleIsRaw, _abstractIsRaw, _commentsIsRaw;
 
-    public ReadOnlySpan<char> Abstract => _abstract.AsSpan(0, AbstractLength);
+    /// <param name="raw">
+    /// Keep a field that is plain escaped ASCII (<see cref="QuerySet.IsEscapedAscii"/>) as its bytes in the line, not
+    /// decoded: for query sets that compare word ids alone (<see cref="QuerySet.ScansWordsOnly"/>).
+    /// </param>
+    public KaggleTextReader(bool raw = false)
+    {
+        _raw = raw;
+    }
 
-    public ReadOnlySpan<char> Comments => _comments.AsSpan(0, CommentsLength);
+    /// <summary>The title as chars; only when the reader does not keep raw fields.</summary>
+    public ReadOnlySpan<char> Title => _titleIsRaw ? throw RawField() : _title.AsSpan(0, TitleLength);
+
+    public ReadOnlySpan<char> Abstract => _abstractIsRaw ? throw RawField() : _abstract.AsSpan(0, AbstractLength);
+
+    public ReadOnlySpan<char> Comments => _commentsIsRaw ? throw RawField() : _comments.AsSpan(0, CommentsLength);
+
+    /// <summary>The title of the line last read (pass that line), as chars or as its raw bytes.</summary>
+    public TextField TitleField(ReadOnlySpan<byte> line) => _titleIsRaw ? TextField.FromEscapedAscii(line[_titleRaw]) : TextField.FromChars(_title.AsSpan(0, TitleLength));
+
+    public TextField AbstractField(ReadOnlySpan<byte> line) => _abstractIsRaw ? TextField.FromEscapedAscii(line[_abstractRaw]) : TextField.FromChars(_abstract.AsSpan(0, AbstractLength));
+
+    public TextField CommentsField(ReadOnlySpan<byte> line) => _commentsIsRaw ? TextField.FromEscapedAscii(line[_commentsRaw]) : TextField.FromChars(_comments.AsSpan(0, CommentsLength));
 
     private int TitleLength { get; set; }
 
@@ -33,10 +56,13 @@ public sealed class KaggleTextReader
 
     private int CommentsLength { get; set; }
 
+    private static InvalidOperationException RawField() => new("the field was kept as raw bytes: use TitleField/AbstractField/CommentsField");
+
     /// <summary>Reads the text fields of one line; false when the line needs the full parser (to read or to reject it).</summary>
     public bool TryRead(ReadOnlySpan<byte> utf8)
     {
         TitleLength = AbstractLength = CommentsLength = 0;
+        _titleIsRaw = _abstractIsRaw = _commentsIsRaw = false;
 
         // The full parser turns every string it reads into UTF-16, and fails on invalid UTF-8 or an escaped lone
         // surrogate; this reader skips most strings, so it checks the whole line for both first (vectorised).
@@ -68,7 +94,7 @@ public sealed class KaggleTextReader
                         return false;
                     }
 
-                    TitleLength = Copy(ref reader, ref _title);
+                    TitleLength = Read(ref reader, ref _title, out _titleRaw, out _titleIsRaw);
                 }
                 else if (reader.ValueTextEquals("abstract"u8))
                 {
@@ -77,7 +103,7 @@ public sealed class KaggleTextReader
                         return false;
                     }
 
-                    AbstractLength = Copy(ref reader, ref _abstract);
+                    AbstractLength = Read(ref reader, ref _abstract, out _abstractRaw, out _abstractIsRaw);
                 }
                 else if (reader.ValueTextEquals("comments"u8))
                 {
@@ -86,7 +112,7 @@ public sealed class KaggleTextReader
                         return false;
                     }
 
-                    CommentsLength = Copy(ref reader, ref _comments);
+                    CommentsLength = Read(ref reader, ref _comments, out _commentsRaw, out _commentsIsRaw);
                 }
                 else if (reader.ValueTextEquals("authors"u8) || reader.ValueTextEquals("journal-ref"u8)
                     || reader.ValueTextEquals("doi"u8) || reader.ValueTextEquals("categories"u8))
@@ -113,13 +139,34 @@ public sealed class KaggleTextReader
 
             // Closed object, nothing after it, an id the full parser takes, and a title that is not blank.
             return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && idOk
-                && !Title.IsWhiteSpace();
+                && !(_titleIsRaw ? IsBlank(utf8[_titleRaw]) : _title.AsSpan(0, TitleLength).IsWhiteSpace());
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // Broken JSON, or a string that is not valid UTF-8 (found by the property test): the full parser reports it.
             return false;
         }
+    }
+
+    /// <summary>A raw escaped-ASCII value that decodes to whitespace only (spaces and the \n \t \r \f escapes; not \b, a quote or a slash).</summary>
+    private static bool IsBlank(ReadOnlySpan<byte> raw)
+    {
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] == (byte)'\\')
+            {
+                if (raw[++i] is not ((byte)'n' or (byte)'t' or (byte)'r' or (byte)'f'))
+                {
+                    return false;
+                }
+            }
+            else if (raw[i] != (byte)' ')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool NextIsString(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.String;
@@ -197,6 +244,26 @@ public sealed class KaggleTextReader
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The current string: kept as its raw bytes (where they are in the line) when the reader may and they are plain
+    /// escaped ASCII, else decoded into <paramref name="buffer"/> (returns the decoded length).
+    /// </summary>
+    private int Read(ref Utf8JsonReader reader, ref char[] buffer, out Range raw, out bool isRaw)
+    {
+        if (_raw && reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && QuerySet.IsEscapedAscii(reader.ValueSpan))
+        {
+            // The value starts after the opening quote.
+            var start = checked((int)reader.TokenStartIndex) + 1;
+            raw = start..(start + reader.ValueSpan.Length);
+            isRaw = true;
+            return 0;
+        }
+
+        raw = default;
+        isRaw = false;
+        return Copy(ref reader, ref buffer);
     }
 
     /// <summary>Unescapes the current string (or null: empty) into <paramref name="buffer"/>, grown as needed; returns its length.</summary>

@@ -175,7 +175,7 @@ public static class SnapshotScanner
     private static async Task MatchBlocksAsync(ChannelReader<Block> blocks, ChannelWriter<BlockResult> results, QuerySet queries, long[]? totals, CancellationToken cancellationToken)
     {
         var matcher = queries.CreateMatcher();
-        var text = queries.ReadsOnlyText ? new KaggleTextReader() : null;
+        var text = queries.ReadsOnlyText ? new KaggleTextReader(raw: queries.ScansWordsOnly) : null;
         var counts = totals is null ? null : new long[totals.Length];
         var hits = new List<int>();
         await foreach (var block in blocks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -206,7 +206,7 @@ public static class SnapshotScanner
                     if (text is not null && text.TryRead(line))
                     {
                         papers++;
-                        matcher.MatchingQueries(text.Title, text.Abstract, text.Comments, hits);
+                        matcher.MatchingQueries(text.TitleField(line), text.AbstractField(line), text.CommentsField(line), hits);
                         if (hits.Count > 0)
                         {
                             if (counts is not null)

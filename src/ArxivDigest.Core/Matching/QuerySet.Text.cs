@@ -146,6 +146,46 @@ public sealed partial class QuerySet
 
     private static readonly bool[] AsciiWord = [.. Enumerable.Range(0, 128).Select(c => char.IsLetterOrDigit((char)c))];
 
+    /// <summary><see cref="AsciiWord"/> for bytes (false from 128 on).</summary>
+    private static readonly bool[] AsciiWordByte = [.. Enumerable.Range(0, 256).Select(c => c < 128 && char.IsLetterOrDigit((char)c))];
+
+    /// <summary>
+    /// True when every term of the set is found from word ids alone: no exact-case term and no prefix, which compare
+    /// the text itself. Such sets can scan <see cref="Matcher.MatchingQueries(TextField, TextField, TextField, List{int})"/>
+    /// fields given as escaped ASCII.
+    /// </summary>
+    public bool ScansWordsOnly => WordsOnly;
+
+    private bool WordsOnly => _wordsOnly ??= _byExactWord.Count == 0 && _prefixTextTerms.Length == 0
+        && !_terms.Any(t => t.Prefix && t.Field is not (QueryField.Author or QueryField.Category or QueryField.Id));
+
+    private bool? _wordsOnly;
+
+    /// <summary>
+    /// True when <paramref name="text"/> (a JSON string's raw bytes) is plain ASCII whose only escapes are two bytes
+    /// standing for a separator (<c>\n \t \r \b \f \" \/</c>), without TeX characters: its words can be read
+    /// straight from the bytes.
+    /// </summary>
+    public static bool IsEscapedAscii(ReadOnlySpan<byte> text)
+    {
+        if (text.ContainsAnyExceptInRange((byte)0x20, (byte)0x7e) || text.IndexOfAny(TexBytes) >= 0)
+        {
+            return false;
+        }
+
+        for (var i = text.IndexOf((byte)'\\'); i >= 0; i = text[(i + 2)..].IndexOf((byte)'\\') is var j and >= 0 ? i + 2 + j : -1)
+        {
+            if (i + 1 >= text.Length || text[i + 1] is not ((byte)'n' or (byte)'t' or (byte)'r' or (byte)'b' or (byte)'f' or (byte)'"' or (byte)'/'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly SearchValues<byte> TexBytes = SearchValues.Create("${}"u8);
+
     /// <summary>
     /// Ordinal equality with a cheap non-randomised hash (FNV-1a) and span look-ups: the vocabulary is the user's
     /// own query words, so hash flooding is no concern, and every paper word is hashed.
@@ -259,6 +299,93 @@ public sealed partial class QuerySet
                 count++;
             }
 
+            Resolve(count, lower, clean, field);
+        }
+
+        /// <summary>
+        /// Scans text given as ASCII with JSON-style escapes (a backslash and the byte after it, e.g. <c>\n</c>), as
+        /// cut from a snapshot line: no TeX, no non-ASCII, no <c>\\</c> or <c>\u</c> escape (the caller checks;
+        /// <see cref="IsEscapedAscii"/>). An escape reads as a separator, as the char it stands for would. Only for sets
+        /// whose terms compare word ids alone (<see cref="ScansWordsOnly"/>).
+        /// </summary>
+        private void ScanEscapedAscii(ReadOnlySpan<byte> text, QueryField field)
+        {
+            var table = _set.Table;
+            var count = 0;
+            var n = text.Length;
+            var at = 0;
+            Span<char> word = stackalloc char[64];
+            while (at < n)
+            {
+                var b = text[at];
+                if (b == (byte)'\\')
+                {
+                    at += 2;
+                    continue;
+                }
+
+                if (!AsciiWordByte[b])
+                {
+                    at++;
+                    continue;
+                }
+
+                var start = at;
+                while (at < n && AsciiWordByte[text[at]])
+                {
+                    at++;
+                }
+
+                var length = at - start;
+                if (count == _ids.Length)
+                {
+                    Array.Resize(ref _ids, count * 2);
+                    Array.Resize(ref _starts, count * 2);
+                    Array.Resize(ref _lengths, count * 2);
+                }
+
+                int id;
+                if (length > word.Length)
+                {
+                    id = table.Find(Tokens.FoldWord(System.Text.Encoding.ASCII.GetString(text.Slice(start, length)).ToLowerInvariant()));
+                }
+                else
+                {
+                    // Lower-case while widening to chars, then the one FoldWord.
+                    for (var k = 0; k < length; k++)
+                    {
+                        var c = text[start + k];
+                        word[k] = (char)(c is >= (byte)'A' and <= (byte)'Z' ? c | 0x20 : c);
+                    }
+
+                    var lowered = word[..length];
+                    if (length <= 3)
+                    {
+                        id = table.Find(lowered);
+                    }
+                    else
+                    {
+                        if (_fold.Length < length)
+                        {
+                            _fold = new char[length * 2];
+                        }
+
+                        id = table.Find(_fold.AsSpan(0, Tokens.FoldWord(lowered, _fold)));
+                    }
+                }
+
+                _ids[count] = id;
+                _starts[count] = start;
+                _lengths[count] = length;
+                count++;
+            }
+
+            Resolve(count, [], [], field);
+        }
+
+        /// <summary>Hits the terms found among the <paramref name="count"/> words just scanned (ids, starts, lengths).</summary>
+        private void Resolve(int count, ReadOnlySpan<char> lower, ReadOnlySpan<char> clean, QueryField field)
+        {
             var termIds = TermIds;
             var exactWords = _set._byExactWord.Count > 0 ? _set._byExactWord.GetAlternateLookup<ReadOnlySpan<char>>() : default;
             for (var i = 0; i < count; i++)
@@ -352,4 +479,29 @@ public sealed partial class QuerySet
             return true;
         }
     }
+}
+
+/// <summary>
+/// A field's text for <see cref="QuerySet.Matcher.MatchingQueries(TextField, TextField, TextField, List{int})"/>: chars,
+/// or the raw bytes of a JSON string that <see cref="QuerySet.IsEscapedAscii"/> accepts (read without decoding).
+/// </summary>
+public readonly ref struct TextField
+{
+    private TextField(ReadOnlySpan<char> chars, ReadOnlySpan<byte> escapedAscii, bool isEscapedAscii)
+    {
+        Chars = chars;
+        EscapedAscii = escapedAscii;
+        IsEscapedAscii = isEscapedAscii;
+    }
+
+    public ReadOnlySpan<char> Chars { get; }
+
+    public ReadOnlySpan<byte> EscapedAscii { get; }
+
+    public bool IsEscapedAscii { get; }
+
+    public static TextField FromChars(ReadOnlySpan<char> text) => new(text, default, false);
+
+    /// <summary>Raw JSON string bytes; the caller has checked them with <see cref="QuerySet.IsEscapedAscii"/>.</summary>
+    public static TextField FromEscapedAscii(ReadOnlySpan<byte> text) => new(default, text, true);
 }

@@ -272,7 +272,14 @@ public sealed partial class QuerySet
         /// snapshot line into a buffer), without building a paper; only for sets that read nothing else
         /// (<see cref="ReadsOnlyText"/>). Whitespace may be as in the source: words are what is compared.
         /// </summary>
-        public void MatchingQueries(ReadOnlySpan<char> title, ReadOnlySpan<char> @abstract, ReadOnlySpan<char> comments, List<int> result)
+        public void MatchingQueries(ReadOnlySpan<char> title, ReadOnlySpan<char> @abstract, ReadOnlySpan<char> comments, List<int> result) =>
+            MatchingQueries(TextField.FromChars(title), TextField.FromChars(@abstract), TextField.FromChars(comments), result);
+
+        /// <summary>
+        /// As <see cref="MatchingQueries(ReadOnlySpan{char}, ReadOnlySpan{char}, ReadOnlySpan{char}, List{int})"/>, each field
+        /// as chars or, for sets that compare word ids alone (<see cref="ScansWordsOnly"/>), as escaped ASCII bytes.
+        /// </summary>
+        public void MatchingQueries(TextField title, TextField @abstract, TextField comments, List<int> result)
         {
             if (!_set.ReadsOnlyText)
             {
@@ -282,20 +289,36 @@ public sealed partial class QuerySet
             Begin();
             if (_set._needTitle)
             {
-                ScanText(title, QueryField.Title);
+                Scan(title, QueryField.Title);
             }
 
             if (_set._needAbstract)
             {
-                ScanText(@abstract, QueryField.Abstract);
+                Scan(@abstract, QueryField.Abstract);
             }
 
             if (_set._needComments)
             {
-                ScanText(comments, QueryField.Comments);
+                Scan(comments, QueryField.Comments);
             }
 
             Evaluate(result);
+        }
+
+        private void Scan(TextField text, QueryField field)
+        {
+            if (!text.IsEscapedAscii)
+            {
+                ScanText(text.Chars, field);
+            }
+            else if (_set.WordsOnly)
+            {
+                ScanEscapedAscii(text.EscapedAscii, field);
+            }
+            else
+            {
+                throw new InvalidOperationException("this query set compares text (exact-case or prefix terms): give the field as chars");
+            }
         }
 
         private void Begin()

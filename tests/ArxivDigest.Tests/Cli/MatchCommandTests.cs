@@ -55,10 +55,15 @@ public sealed class MatchCommandTests : IDisposable
         "model-based", "NOT survey", "field AND (theory OR theories)", "pi", "diffus*",
     ];
 
-    [Fact]
-    public async Task Text_only_queries_give_exactly_the_reference_matcher_s_papers_and_counts()
+    /// <param name="wordsOnly">Without prefixes and exact-case terms: fields are then read as raw bytes, not decoded.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Text_only_queries_give_exactly_the_reference_matcher_s_papers_and_counts(bool wordsOnly)
     {
-        var args = TextQueries.SelectMany(q => new[] { "--query", q }).ToArray();
+        var queries = TextQueries.Where(q => !wordsOnly || !(q.Contains('*') || q.Contains('='))).ToArray();
+        Assert.Equal(wordsOnly, new QuerySet(queries.Select(Query.Parse)).ScansWordsOnly);
+        var args = queries.SelectMany(q => new[] { "--query", q }).ToArray();
         var json = await cli.RunAsync(["match", Snapshot, .. args, "--format", "json"]);
         var count = await cli.RunAsync(["match", Snapshot, .. args, "--count"]);
 
@@ -67,14 +72,14 @@ public sealed class MatchCommandTests : IDisposable
         using var reader = new StreamReader(Snapshot);
         var papers = KaggleSnapshotReader.Read(reader, Snapshot).Where(l => l.Paper is not null).Select(l => l.Paper!).ToList();
         var expected = papers
-            .Select(p => (p.Id, TextQueries.Where(q => Query.Parse(q).Match(p) is not null).ToArray()))
+            .Select(p => (p.Id, queries.Where(q => Query.Parse(q).Match(p) is not null).ToArray()))
             .Where(x => x.Item2.Length > 0)
             .Select(e => $"{e.Id}: {string.Join(" | ", e.Item2)}")
             .ToList();
         Assert.True(expected.Count > 100, "NOT survey alone matches most of the sample");
         Assert.Equal(expected, ParseJsonLines(json.Stdout).Select(a => $"{a.Id}: {string.Join(" | ", a.Queries)}"));
         Assert.Equal(
-            TextQueries.Select(q => $"{papers.Count(p => Query.Parse(q).Match(p) is not null)}\t{q}"),
+            queries.Select(q => $"{papers.Count(p => Query.Parse(q).Match(p) is not null)}\t{q}"),
             count.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("scanned 200 papers (0 malformed lines skipped)", count.Stderr);
     }

@@ -24,6 +24,19 @@ public sealed class KaggleTextReaderTests
 
     private static readonly QuerySet Set = new(Parsed);
 
+    /// <summary>The queries without prefixes or exact-case terms: a set that compares word ids alone, so the reader may keep raw bytes.</summary>
+    private static readonly Query[] WordQueries = [.. Parsed.Where(q => !q.Text.Contains('*') && !q.Text.Contains('='))];
+
+    private static readonly QuerySet WordSet = new(WordQueries);
+
+    [Fact]
+    public void The_word_only_set_is_one_and_the_full_set_is_not()
+    {
+        Assert.True(WordSet.ScansWordsOnly);
+        Assert.False(Set.ScansWordsOnly);
+        Assert.True(WordQueries.Length >= 14);
+    }
+
     [Fact]
     public void Every_line_of_the_fixture_is_read_fast_and_matches_like_the_full_parser()
     {
@@ -44,6 +57,8 @@ public sealed class KaggleTextReaderTests
     [InlineData("{\"id\":\"0704.0001\",\"title\":\"Bj\\\\o\\n rn and Stra\\\\ss\\n e\",\"abstract\":\"o  x\"}")]
     [InlineData("{\"id\":\"0704.0001\",\"title\":\"Bal\\\\'\\n azs \\\\v\\tc\",\"abstract\":\"$\\\\pi$  meson\"}")]
     [InlineData("{\"id\":\"0704.0001\",\"title\":\"A\\u00a0model-based\\r\\npolicies\",\"abstract\":null,\"comments\":\"12 pages\"}")]
+    [InlineData("{\"id\":\"0704.0001\",\"title\":\"Black\\nhole \\\"field\\\" theory\\/ies\",\"abstract\":\"the\\tmodel-based\\fpolicies of the\\bsurvey\"}")]
+    [InlineData("{\"id\":\"0704.0001\",\"title\":\"\\b\",\"abstract\":\"x\"}")]
     public void Whitespace_around_TeX_reads_as_the_full_parser_s_collapsed_text(string line)
     {
         Assert.True(Check(new KaggleTextReader(), Set.CreateMatcher(), Encoding.UTF8.GetBytes(line), 1), "should be read fast");
@@ -60,6 +75,15 @@ public sealed class KaggleTextReaderTests
     public void Unusual_lines_are_left_to_the_full_parser(string line)
     {
         Assert.False(new KaggleTextReader().TryRead(Encoding.UTF8.GetBytes(line)));
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"0704.0001\",\"title\":\" \\n\\t \\r\\f\"}")]
+    [InlineData("{\"id\":\"0704.0001\",\"title\":\"\"}")]
+    public void A_blank_title_kept_raw_is_still_left_to_the_full_parser(string line)
+    {
+        Assert.False(new KaggleTextReader(raw: true).TryRead(Encoding.UTF8.GetBytes(line)));
+        Assert.Null(KaggleLineParser.Parse(1, Encoding.UTF8.GetBytes(line)).Paper);
     }
 
     [Fact]
@@ -92,8 +116,18 @@ public sealed class KaggleTextReaderTests
         Assert.True(accepted > 10 * declined, $"{accepted} lines read fast, {declined} declined");
     }
 
-    /// <summary>Asserts the fast read agrees with the full parser on <paramref name="line"/>; true when it read it.</summary>
+    /// <summary>
+    /// Asserts the fast read agrees with the full parser on <paramref name="line"/>, decoding the fields and keeping
+    /// them raw (with the word-only set); true when it read it.
+    /// </summary>
     private static bool Check(KaggleTextReader reader, QuerySet.Matcher matcher, byte[] line, int number)
+    {
+        var read = CheckWith(reader, matcher, Parsed, line, number, raw: false);
+        Assert.Equal(read, CheckWith(new KaggleTextReader(raw: true), WordSet.CreateMatcher(), WordQueries, line, number, raw: true));
+        return read;
+    }
+
+    private static bool CheckWith(KaggleTextReader reader, QuerySet.Matcher matcher, Query[] queries, byte[] line, int number, bool raw)
     {
         var full = KaggleLineParser.Parse(number, line);
         if (!reader.TryRead(line))
@@ -103,10 +137,18 @@ public sealed class KaggleTextReaderTests
 
         Assert.True(full.Paper is not null, $"line {number} read fast but the full parser rejects it: {full.Error}\n{Encoding.UTF8.GetString(line)}");
         var fast = new List<int>();
-        matcher.MatchingQueries(reader.Title, reader.Abstract, reader.Comments, fast);
+        if (raw)
+        {
+            matcher.MatchingQueries(reader.TitleField(line), reader.AbstractField(line), reader.CommentsField(line), fast);
+        }
+        else
+        {
+            matcher.MatchingQueries(reader.Title, reader.Abstract, reader.Comments, fast);
+        }
+
         var text = new PaperText(full.Paper!);
-        var expected = Parsed.Select((q, i) => (q, i)).Where(x => x.q.Match(text) is not null).Select(x => x.i);
-        Assert.True(expected.SequenceEqual(fast), $"line {number}: fast [{string.Join(", ", fast.Select(i => Queries[i]))}] vs reference [{string.Join(", ", expected.Select(i => Queries[i]))}]\n{Encoding.UTF8.GetString(line)}");
+        var expected = queries.Select((q, i) => (q, i)).Where(x => x.q.Match(text) is not null).Select(x => x.i);
+        Assert.True(expected.SequenceEqual(fast), $"line {number} (raw {raw}): fast [{string.Join(", ", fast.Select(i => queries[i].Text))}] vs reference [{string.Join(", ", expected.Select(i => queries[i].Text))}]\n{Encoding.UTF8.GetString(line)}");
         return true;
     }
 
