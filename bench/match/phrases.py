@@ -34,7 +34,8 @@ def main():
     grams = set()
     with open(snapshot, encoding="utf-8") as f:
         for k, line in enumerate(f):
-            if k >= 20000 or len(grams) >= n * 20:
+            # (keyphrases are fewer per line: they may read more lines)
+            if k >= (200000 if keyphrases else 20000) or len(grams) >= n * 20:
                 break
             words = re.findall(r"[a-z]+", json.loads(line)["abstract"].lower())
             for size in (1, 2, 2, 3):

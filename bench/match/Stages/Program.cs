@@ -40,6 +40,7 @@ long Lines(Func<ReadOnlySpan<byte>, long> each)
 }
 
 var reader = new KaggleTextReader();
+var rawReader = new KaggleTextReader(raw: set.ScansWordsOnly);
 var matcher = set.CreateMatcher();
 var hits = new List<int>();
 var stages = new (string Name, Func<ReadOnlySpan<byte>, long> Each)[]
@@ -75,6 +76,16 @@ var stages = new (string Name, Func<ReadOnlySpan<byte>, long> Each)[]
         }
 
         matcher.MatchingQueries(reader.Title, reader.Abstract, reader.Comments, hits);
+        return hits.Count;
+    }),
+    ("+ match (raw)", l =>
+    {
+        if (!rawReader.TryRead(l))
+        {
+            return 0;
+        }
+
+        matcher.MatchingQueries(rawReader.TitleField(l), rawReader.AbstractField(l), rawReader.CommentsField(l), hits);
         return hits.Count;
     }),
 };

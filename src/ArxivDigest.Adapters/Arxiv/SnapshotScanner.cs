@@ -175,6 +175,7 @@ public static class SnapshotScanner
     private static async Task MatchBlocksAsync(ChannelReader<Block> blocks, ChannelWriter<BlockResult> results, QuerySet queries, long[]? totals, CancellationToken cancellationToken)
     {
         var matcher = queries.CreateMatcher();
+        matcher.SortResults = totals is null; // counts need no order
         var text = queries.ReadsOnlyText ? new KaggleTextReader(raw: queries.ScansWordsOnly) : null;
         var counts = totals is null ? null : new long[totals.Length];
         var hits = new List<int>();

@@ -10,10 +10,11 @@ namespace ArxivDigest.Matching;
 public sealed partial class QuerySet
 {
     private readonly Dictionary<string, int> _vocabulary;
+
     /// <summary>
-    /// Per word id, the terms anchored on it: a phrase is indexed by its longest (so usually rarest) word, not its
-    /// first, so common words such as "with" or "model" at the start of many phrases do not make every occurrence of
-    /// them check all those phrases. <see cref="_anchorOffset"/> is the anchor's position in the phrase.
+    /// Per word id, the phrases ending in a prefix (<c>neural net*</c>) anchored on it, by their longest (so usually
+    /// rarest) word; <see cref="_anchorOffset"/> is the anchor's position in the phrase. Other text terms are in the
+    /// trie (<see cref="Trie"/>).
     /// </summary>
     private readonly int[][] _byAnchorId;
 
@@ -44,7 +45,7 @@ public sealed partial class QuerySet
                 }
             }
 
-            if (words > 0)
+            if (words > 0 && term.Prefix)
             {
                 var anchor = 0;
                 for (var i = 1; i < words; i++)
@@ -61,6 +62,82 @@ public sealed partial class QuerySet
         }
 
         return (vocabulary, [.. byAnchor.Select(l => l.ToArray())], anchors);
+    }
+
+    private WordTrie? _trie;
+
+    /// <summary>The whole-word text terms (not exact-case, no prefix) as a trie over word ids, built once.</summary>
+    private WordTrie Trie => _trie ??= new WordTrie(this);
+
+    /// <summary>
+    /// Phrases as paths of word ids from the root: at each word of a paper the scan walks down as far as the following
+    /// words allow and hits the terms ending on the way, so the cost per word does not grow with the number of
+    /// phrases that share a word (one step for most words, whatever the query count). The root's children are an
+    /// array indexed by word id, deeper ones a hash map.
+    /// </summary>
+    private sealed class WordTrie
+    {
+        private readonly int[] _rootChild;
+        private readonly Dictionary<long, int> _children = [];
+        private readonly List<List<int>> _terms = [];
+        private readonly List<bool> _hasChildren = [];
+        private readonly int[][] _termsAt;
+
+        public WordTrie(QuerySet set)
+        {
+            _rootChild = new int[set._vocabulary.Count];
+            _rootChild.AsSpan().Fill(-1);
+            for (var t = 0; t < set._terms.Length; t++)
+            {
+                var term = set._terms[t];
+                if (term.Field is QueryField.Author or QueryField.Category or QueryField.Id || term.Exact || term.Prefix || set._patterns[t].Length == 0)
+                {
+                    continue;
+                }
+
+                var node = -1;
+                foreach (var word in set._patterns[t])
+                {
+                    var id = set._vocabulary[word];
+                    if (node < 0)
+                    {
+                        node = _rootChild[id] >= 0 ? _rootChild[id] : _rootChild[id] = NewNode();
+                    }
+                    else
+                    {
+                        _hasChildren[node] = true;
+                        var key = Key(node, id);
+                        if (!_children.TryGetValue(key, out var child))
+                        {
+                            _children[key] = child = NewNode();
+                        }
+
+                        node = child;
+                    }
+                }
+
+                _terms[node].Add(t);
+            }
+
+            _termsAt = [.. _terms.Select(l => l.ToArray())];
+        }
+
+        public int Root(int id) => _rootChild[id];
+
+        public int Child(int node, int id) => _hasChildren[node] && _children.TryGetValue(Key(node, id), out var child) ? child : -1;
+
+        public bool HasChildren(int node) => _hasChildren[node];
+
+        public int[] TermsAt(int node) => _termsAt[node];
+
+        private static long Key(int node, int id) => ((long)node << 32) | (uint)id;
+
+        private int NewNode()
+        {
+            _terms.Add([]);
+            _hasChildren.Add(false);
+            return _terms.Count - 1;
+        }
     }
 
     /// <summary>The vocabulary as an open-addressing table for the scan (built once; read by every matcher).</summary>
@@ -387,11 +464,33 @@ public sealed partial class QuerySet
         private void Resolve(int count, ReadOnlySpan<char> lower, ReadOnlySpan<char> clean, QueryField field)
         {
             var termIds = TermIds;
+            var trie = _set.Trie;
             var exactWords = _set._byExactWord.Count > 0 ? _set._byExactWord.GetAlternateLookup<ReadOnlySpan<char>>() : default;
             for (var i = 0; i < count; i++)
             {
                 if (_ids[i] >= 0)
                 {
+                    // Whole-word terms starting here: down the trie as far as the next words go.
+                    var node = trie.Root(_ids[i]);
+                    var j = i;
+                    while (node >= 0)
+                    {
+                        foreach (var t in trie.TermsAt(node))
+                        {
+                            if (_termStamp[t] != _generation && Covers(_set._terms[t].Field, field))
+                            {
+                                Hit(t);
+                            }
+                        }
+
+                        if (!trie.HasChildren(node) || ++j >= count || _ids[j] < 0)
+                        {
+                            break;
+                        }
+
+                        node = trie.Child(node, _ids[j]);
+                    }
+
                     foreach (var t in _set._byAnchorId[_ids[i]])
                     {
                         var from = i - _set._anchorOffset[t];

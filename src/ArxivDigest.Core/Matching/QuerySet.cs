@@ -14,6 +14,11 @@ public sealed partial class QuerySet
     private readonly string[][] _patterns;
     private readonly Node[] _compiled;
     private readonly int[][] _queriesOfTerm;
+
+    /// <summary>Per term, the queries that are that term alone (they match when it hits) and the others (evaluated).</summary>
+    private readonly int[][] _singleQueriesOfTerm;
+
+    private readonly int[][] _otherQueriesOfTerm;
     private readonly int[] _alwaysEvaluate;
 
     private readonly Dictionary<string, int[]> _byFoldedWord;
@@ -43,6 +48,8 @@ public sealed partial class QuerySet
         _terms = [.. terms];
         _patterns = [.. _terms.Select(Query.Pattern)];
         _queriesOfTerm = [.. queriesOfTerm.Select(l => l.Distinct().ToArray())];
+        _singleQueriesOfTerm = [.. _queriesOfTerm.Select((qs, t) => qs.Where(q => _compiled[q].Kind == NodeKind.Term && _compiled[q].Term == t).ToArray())];
+        _otherQueriesOfTerm = [.. _queriesOfTerm.Select((qs, t) => qs.Where(q => !(_compiled[q].Kind == NodeKind.Term && _compiled[q].Term == t)).ToArray())];
         _alwaysEvaluate = [.. Enumerable.Range(0, _queries.Length).Where(q => _compiled[q].Eval(NoHits))];
 
         var folded = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -210,8 +217,10 @@ public sealed partial class QuerySet
             _isHit = t => _termStamp[t] == _generation;
         }
 
-        /// <summary>How many queries the last <see cref="MatchingQueries"/> evaluated (the candidates); for tests.</summary>
-        internal int CandidateCount => _candidates.Count;
+        /// <summary>How many queries the last <see cref="MatchingQueries"/> looked at (matched directly or evaluated); for tests.</summary>
+        internal int CandidateCount => _candidates.Count + _direct;
+
+        private int _direct;
 
         /// <summary>The indexes (ascending) of the queries that match the paper.</summary>
         public List<int> MatchingQueries(PaperText paper)
@@ -338,6 +347,7 @@ public sealed partial class QuerySet
         {
             result.Clear();
             _candidates.Clear();
+            _direct = 0;
             foreach (var q in _set._alwaysEvaluate)
             {
                 Candidate(q);
@@ -345,7 +355,10 @@ public sealed partial class QuerySet
 
             foreach (var t in _hitTerms)
             {
-                foreach (var q in _set._queriesOfTerm[t])
+                // A query that is this term alone matches now, and only through this hit (a term hits once a paper).
+                result.AddRange(_set._singleQueriesOfTerm[t]);
+                _direct += _set._singleQueriesOfTerm[t].Length;
+                foreach (var q in _set._otherQueriesOfTerm[t])
                 {
                     Candidate(q);
                 }
@@ -353,15 +366,20 @@ public sealed partial class QuerySet
 
             foreach (var q in _candidates)
             {
-                // A query that is one term is a candidate only through that term's hit: it matches.
-                if (_set._compiled[q].Kind == NodeKind.Term || _set._compiled[q].Eval(_isHit))
+                if (_set._compiled[q].Eval(_isHit))
                 {
                     result.Add(q);
                 }
             }
 
-            result.Sort();
+            if (SortResults)
+            {
+                result.Sort();
+            }
         }
+
+        /// <summary>When false, the indexes come unordered (counting needs no order); true by default.</summary>
+        public bool SortResults { get; set; } = true;
 
         /// <summary>The first matching query (in set order) with its <see cref="MatchResult"/>, or null.</summary>
         public (int Index, MatchResult Result)? FirstMatch(PaperText paper)

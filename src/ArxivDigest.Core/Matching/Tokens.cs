@@ -55,24 +55,38 @@ public static class Tokens
     {
         word.CopyTo(destination);
         var n = word.Length;
-        if (n <= 3 || !char.IsAsciiLetterLower(word[^1]))
+        if (n <= 3)
         {
             return n;
         }
 
-        if (n > 4 && word.EndsWith("ies"))
+        // Only a word ending in s, e or y changes (most words do not: one comparison for them). Char comparisons
+        // rather than EndsWith: this runs for every word of every paper a snapshot scan reads.
+        var last = word[n - 1];
+        if (last is not ('s' or 'e' or 'y'))
         {
-            destination[n - 3] = 'i';
-            return n - 2;
+            return n;
         }
 
-        if (word.EndsWith("sses") || word.EndsWith("xes") || word.EndsWith("ches") || word.EndsWith("shes") || word.EndsWith("zzes"))
+        if (last == 's')
         {
-            n -= 2;
-        }
-        else if (IsLoneS(word))
-        {
-            n -= 1;
+            var c2 = word[n - 2];
+            var c3 = word[n - 3];
+            if (n > 4 && c2 == 'e' && c3 == 'i')
+            {
+                destination[n - 3] = 'i'; // -ies → -i
+                return n - 2;
+            }
+
+            var c4 = word[n - 4];
+            if (c2 == 'e' && (c3 == 'x' || (c3 == 's' && c4 == 's') || (c3 == 'h' && c4 is 'c' or 's') || (c3 == 'z' && c4 == 'z')))
+            {
+                n -= 2; // -sses -xes -ches -shes -zzes
+            }
+            else if (c2 is not ('s' or 'u' or 'i'))
+            {
+                n -= 1; // a lone s
+            }
         }
 
         if (n >= 4 && destination[n - 1] == 'e')
@@ -91,5 +105,5 @@ public static class Tokens
 
     /// <summary>A final s that may be a plural ending: not in ss, us or is (class, status, analysis).</summary>
     private static bool IsLoneS(ReadOnlySpan<char> w) =>
-        w[^1] == 's' && !w.EndsWith("ss") && !w.EndsWith("us") && !w.EndsWith("is");
+        w[^1] == 's' && w[^2] is not ('s' or 'u' or 'i');
 }
