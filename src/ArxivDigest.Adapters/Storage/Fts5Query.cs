@@ -18,78 +18,9 @@ namespace ArxivDigest.Storage;
 /// </summary>
 internal static class Fts5Query
 {
-    /// <summary>An FTS5 expression (null: every paper) and whether it selects exactly the matches.</summary>
-    internal readonly record struct Translation(string? Expression, bool Exact);
+    private static readonly SupersetQuery.Syntax Fts5 = new(t => Term(t), " AND ", " OR ", (e, negatives) => "(" + e + " NOT (" + negatives + "))");
 
-    public static Translation Translate(QueryNode node)
-    {
-        switch (node)
-        {
-            case TermNode t:
-                return new Translation(Term(t), IsExact(t));
-            case NotNode { Child: NotNode inner }:
-                return Translate(inner.Child);
-            case NotNode:
-                return new Translation(null, false);
-            case OrNode o:
-            {
-                var parts = o.Children.Select(Translate).ToList();
-                return parts.Any(p => p.Expression is null)
-                    ? new Translation(null, false)
-                    : new Translation("(" + string.Join(" OR ", parts.Select(p => p.Expression)) + ")", parts.All(p => p.Exact));
-            }
-
-            case AndNode a:
-            {
-                var positives = new List<string>();
-                var negatives = new List<string>();
-                var exact = true;
-                foreach (var child in a.Children)
-                {
-                    if (child is NotNode { Child: not NotNode } not)
-                    {
-                        var inner = Translate(not.Child);
-                        if (inner is { Exact: true, Expression: { } e })
-                        {
-                            negatives.Add(e);
-                        }
-                        else
-                        {
-                            exact = false; // left to verification
-                        }
-
-                        continue;
-                    }
-
-                    var part = Translate(child);
-                    if (part.Expression is null)
-                    {
-                        exact = false;
-                        continue;
-                    }
-
-                    positives.Add(part.Expression);
-                    exact &= part.Exact;
-                }
-
-                if (positives.Count == 0)
-                {
-                    return new Translation(null, false);
-                }
-
-                var expression = positives.Count == 1 ? positives[0] : "(" + string.Join(" AND ", positives) + ")";
-                if (negatives.Count > 0)
-                {
-                    expression = "(" + expression + " NOT (" + string.Join(" OR ", negatives) + "))";
-                }
-
-                return new Translation(expression, exact);
-            }
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(node));
-        }
-    }
+    public static SupersetQuery.Translation Translate(QueryNode node) => SupersetQuery.Translate(node, Fts5);
 
     /// <summary>True when the tree has a term on title, abstract, authors or comments outside any NOT (bm25 can rank it).</summary>
     public static bool HasPositiveTextTerm(QueryNode node) => node switch
@@ -155,40 +86,13 @@ internal static class Fts5Query
     /// </summary>
     public static IReadOnlyList<IReadOnlyList<string>>? TitleTierTokens(QueryNode node)
     {
-        var terms = new List<IReadOnlyList<string>>();
-        Collect(node);
-        return terms.Count == 0 ? null : terms;
-
-        void Collect(QueryNode n)
+        var terms = SupersetQuery.TitleTerms(node).Select(t => (IReadOnlyList<string>)[.. t.Words.Select((w, i) =>
         {
-            switch (n)
-            {
-                case TermNode { Field: QueryField.Any or QueryField.Title } t when t.Words.Count > 0:
-                    terms.Add([.. t.Words.Select((w, i) =>
-                    {
-                        var lower = w.ToLowerInvariant();
-                        return t.Prefix && i == t.Words.Count - 1 ? Quote(lower[..Math.Min(lower.Length, IndexedPrefix)]) + "*" : Quote(Tokens.FoldWord(lower));
-                    }).Distinct(StringComparer.Ordinal)]);
-                    break;
-                case NotNode { Child: NotNode inner }:
-                    Collect(inner.Child);
-                    break;
-                case AndNode a:
-                    a.Children.ToList().ForEach(Collect);
-                    break;
-                case OrNode o:
-                    o.Children.ToList().ForEach(Collect);
-                    break;
-            }
-        }
+            var lower = w.ToLowerInvariant();
+            return t.Prefix && i == t.Words.Count - 1 ? Quote(lower[..Math.Min(lower.Length, IndexedPrefix)]) + "*" : Quote(Tokens.FoldWord(lower));
+        }).Distinct(StringComparer.Ordinal)]).ToList();
+        return terms.Count == 0 ? null : terms;
     }
-
-    private static bool IsExact(TermNode t) => t.Field switch
-    {
-        QueryField.Category or QueryField.Id => true,
-        QueryField.Author => !t.Exact,
-        _ => !t.Exact && !t.Prefix,
-    };
 
     private static string Term(TermNode t, string? columnOverride = null)
     {

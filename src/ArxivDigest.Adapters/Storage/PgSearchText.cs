@@ -82,105 +82,17 @@ internal static class PgSearchText
         }
     }
 
+    private static readonly SupersetQuery.Syntax TsQuery = new(t => Term(t), " & ", " | ", (e, negatives) => "(" + e + " & !(" + negatives + "))");
+
     /// <summary>A <c>tsquery</c> selecting a superset of the query's matches, and whether it is exact; null: every paper.</summary>
-    public static (string? Query, bool Exact) Translate(QueryNode node)
-    {
-        switch (node)
-        {
-            case TermNode t:
-                return (Term(t), IsExact(t));
-            case NotNode { Child: NotNode inner }:
-                return Translate(inner.Child);
-            case NotNode:
-                return (null, false);
-            case OrNode o:
-            {
-                var parts = o.Children.Select(Translate).ToList();
-                return parts.Any(p => p.Query is null)
-                    ? (null, false)
-                    : ("(" + string.Join(" | ", parts.Select(p => p.Query)) + ")", parts.All(p => p.Exact));
-            }
-
-            case AndNode a:
-            {
-                var positives = new List<string>();
-                var negatives = new List<string>();
-                var exact = true;
-                foreach (var child in a.Children)
-                {
-                    if (child is NotNode { Child: not NotNode } not)
-                    {
-                        // Only an exact translation may be negated: negating a superset would drop true matches.
-                        if (Translate(not.Child) is { Exact: true, Query: { } e })
-                        {
-                            negatives.Add(e);
-                        }
-                        else
-                        {
-                            exact = false;
-                        }
-
-                        continue;
-                    }
-
-                    var part = Translate(child);
-                    if (part.Query is null)
-                    {
-                        exact = false;
-                        continue;
-                    }
-
-                    positives.Add(part.Query);
-                    exact &= part.Exact;
-                }
-
-                if (positives.Count == 0)
-                {
-                    return (null, false);
-                }
-
-                var query = "(" + string.Join(" & ", positives) + ")";
-                return negatives.Count > 0 ? ("(" + query + " & !(" + string.Join(" | ", negatives) + "))", exact) : (query, exact);
-            }
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(node));
-        }
-    }
+    public static SupersetQuery.Translation Translate(QueryNode node) => SupersetQuery.Translate(node, TsQuery);
 
     /// <summary>The query's title and title-or-abstract terms on the title alone (to order title hits first); null when none.</summary>
     public static string? TitleTier(QueryNode node)
     {
-        var terms = new List<string>();
-        Collect(node);
-        return terms.Count == 0 ? null : "(" + string.Join(" | ", terms.Distinct(StringComparer.Ordinal)) + ")";
-
-        void Collect(QueryNode n)
-        {
-            switch (n)
-            {
-                case TermNode { Field: QueryField.Any or QueryField.Title } t when t.Words.Count > 0:
-                    terms.Add(Term(t, "A"));
-                    break;
-                case NotNode { Child: NotNode inner }:
-                    Collect(inner.Child);
-                    break;
-                case AndNode a:
-                    a.Children.ToList().ForEach(Collect);
-                    break;
-                case OrNode o:
-                    o.Children.ToList().ForEach(Collect);
-                    break;
-            }
-        }
+        var terms = SupersetQuery.TitleTerms(node).Select(t => Term(t, "A")).Distinct(StringComparer.Ordinal).ToList();
+        return terms.Count == 0 ? null : "(" + string.Join(" | ", terms) + ")";
     }
-
-    private static bool IsExact(TermNode t) => t.Field switch
-    {
-        QueryField.Category or QueryField.Id => true,
-        QueryField.Author => !t.Exact,
-        _ => !t.Exact && !t.Prefix,
-    };
 
     private static string Term(TermNode t, string? weightsOverride = null)
     {

@@ -24,7 +24,7 @@ public sealed partial class PostgresStore
         {
             await IndexMissingAsync(c, cancellationToken).ConfigureAwait(false);
             var root = filter.CategoryTerm is { } category ? new AndNode([query.Root, category]) : query.Root;
-            var tsquery = PgSearchText.Translate(root).Query;
+            var tsquery = PgSearchText.Translate(root).Expression;
             var title = PgSearchText.TitleTier(query.Root);
             var needed = filter.Offset + filter.Limit + 1;
             var fetch = Math.Max(64, needed * 2);
