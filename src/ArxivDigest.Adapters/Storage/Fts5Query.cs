@@ -119,13 +119,7 @@ internal static class Fts5Query
             _ => "{title abstract}",
         };
         var author = t.Field == QueryField.Author;
-        var words = new string[t.Words.Count];
-        for (var i = 0; i < words.Length; i++)
-        {
-            var lower = t.Words[i].ToLowerInvariant();
-            var isPrefix = t.Prefix && i == words.Length - 1;
-            words[i] = author || isPrefix ? lower : Tokens.FoldWord(lower);
-        }
+        var words = SupersetQuery.IndexWords(t);
 
         if (!t.Prefix)
         {

@@ -122,13 +122,7 @@ internal static class PgSearchText
             _ => "AB",
         };
         var author = t.Field == QueryField.Author;
-        var words = new string[t.Words.Count];
-        for (var i = 0; i < words.Length; i++)
-        {
-            var lower = t.Words[i].ToLowerInvariant();
-            var isPrefix = t.Prefix && i == words.Length - 1;
-            words[i] = author || isPrefix ? lower : Tokens.FoldWord(lower);
-        }
+        var words = SupersetQuery.IndexWords(t);
 
         string Phrase(IEnumerable<string> lexemes) => "(" + string.Join(" <-> ", lexemes) + ")";
         var plain = words.Select(w => Quote(w) + ":" + weights).ToList();

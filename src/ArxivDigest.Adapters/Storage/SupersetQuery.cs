@@ -92,6 +92,23 @@ internal static class SupersetQuery
         _ => !t.Exact && !t.Prefix,
     };
 
+    /// <summary>
+    /// A term's words as both indexes hold them: lower case, plural-folded except author words and a prefix (which
+    /// compare unfolded).
+    /// </summary>
+    public static string[] IndexWords(TermNode t)
+    {
+        var words = new string[t.Words.Count];
+        for (var i = 0; i < words.Length; i++)
+        {
+            var lower = t.Words[i].ToLowerInvariant();
+            var keep = t.Field == QueryField.Author || (t.Prefix && i == words.Length - 1);
+            words[i] = keep ? lower : Tokens.FoldWord(lower);
+        }
+
+        return words;
+    }
+
     /// <summary>The positive title and title-or-abstract terms with words: those that put a paper in the title tier.</summary>
     public static IReadOnlyList<TermNode> TitleTerms(QueryNode node)
     {
