@@ -11,6 +11,8 @@ dotnet build src/ArxivDigest.Cli -c Release --nologo -v q >/dev/null
 cli="dotnet src/ArxivDigest.Cli/bin/Release/net10.0/arxiv-digest.dll"
 python3 bench/match/phrases.py "$data" 1000 "$work/p1000.txt"
 python3 bench/match/phrases.py "$data" 10000 "$work/p10000.txt"
+python3 bench/match/phrases.py "$data" 1000 "$work/k1000.txt" --keyphrases
+python3 bench/match/phrases.py "$data" 10000 "$work/k10000.txt" --keyphrases
 head -c 200000000 "$data" | sed '$d' > "$work/small.jsonl"   # ~200 MB of whole lines: memory must not grow with size
 bytes=$(stat -L -c %s "$data"); small=$(stat -L -c %s "$work/small.jsonl")
 cat "$data" > /dev/null   # warm the page cache for every contender alike
@@ -29,5 +31,8 @@ echo "|---|---:|---:|---:|"
 measure "ripgrep -c -i -F, 1,000 phrases" "$bytes" rg -c -i -F -f "$work/p1000.txt" "$data"
 measure "arxiv-digest match, 1,000 phrases" "$bytes" $cli match "$data" --queries-file "$work/p1000.txt" --count
 measure "arxiv-digest match, 10,000 phrases" "$bytes" $cli match "$data" --queries-file "$work/p10000.txt" --count
+measure "arxiv-digest match, 1,000 keyphrases" "$bytes" $cli match "$data" --queries-file "$work/k1000.txt" --count
+measure "arxiv-digest match, 10,000 keyphrases" "$bytes" $cli match "$data" --queries-file "$work/k10000.txt" --count
+measure "ripgrep -c -i -F, 1,000 keyphrases" "$bytes" rg -c -i -F -f "$work/k1000.txt" "$data"
 measure "arxiv-digest match, 1,000 phrases, 200 MB file" "$small" $cli match "$work/small.jsonl" --queries-file "$work/p1000.txt" --count
 measure "python3 json + re, 1,000 phrases, 200 MB file" "$small" python3 bench/match/baseline.py "$work/small.jsonl" "$work/p1000.txt"

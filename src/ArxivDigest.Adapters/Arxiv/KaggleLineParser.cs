@@ -321,44 +321,29 @@ internal static class KaggleLineParser
     }
 
     /// <summary>Collapses runs of whitespace to one space and trims, in place (as <see cref="Text.Normalize"/>); returns the new length.</summary>
-    internal static int NormalizeInPlace(Span<char> text)
+    private static int NormalizeInPlace(Span<char> text)
     {
-        // Runs without whitespace are found with a vectorised search and moved as blocks.
         var w = 0;
-        var r = 0;
-        while (r < text.Length)
+        var pendingSpace = false;
+        foreach (var c in text)
         {
-            var run = text[r..].IndexOfAny(Whitespace);
-            var end = run < 0 ? text.Length : r + run;
-            if (end > r)
+            if (char.IsWhiteSpace(c))
             {
-                if (w > 0)
-                {
-                    text[w++] = ' ';
-                }
-
-                if (w != r)
-                {
-                    text[r..end].CopyTo(text[w..]);
-                }
-
-                w += end - r;
+                pendingSpace = w > 0;
+                continue;
             }
 
-            r = end + 1;
-            // A single space after a run is the common case: the next run starts right after it.
-            while (r < text.Length && char.IsWhiteSpace(text[r]))
+            if (pendingSpace)
             {
-                r++;
+                text[w++] = ' ';
+                pendingSpace = false;
             }
+
+            text[w++] = c;
         }
 
         return w;
     }
-
-    /// <summary>Every char <see cref="char.IsWhiteSpace(char)"/> calls whitespace.</summary>
-    private static readonly System.Buffers.SearchValues<char> Whitespace = System.Buffers.SearchValues.Create(
-        [.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace)]);
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
