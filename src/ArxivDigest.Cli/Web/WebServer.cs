@@ -11,6 +11,7 @@ using ArxivDigest.Rendering;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace ArxivDigest.Cli.Web;
@@ -45,7 +46,16 @@ public static class WebServer
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var app = builder.Build();
-        var data = options.Data;
+        Configure(app, options);
+        return app;
+    }
+
+    /// <summary>
+    /// The reader's pipeline and routes on any application: the <see cref="WebApplication"/> of <see cref="Build"/>, or
+    /// a host a test builds (a <c>WebApplicationFactory</c>); its services need routing (<see cref="AddServices"/>).
+    /// </summary>
+    public static void Configure(IApplicationBuilder app, WebServerOptions options)
+    {
         var assets = WebAssets.Load();
         if (!assets.Math)
         {
@@ -77,6 +87,17 @@ public static class WebServer
             }
         });
 
+        app.UseRouting();
+        app.UseEndpoints(endpoints => MapRoutes(endpoints, options, assets));
+    }
+
+    /// <summary>What <see cref="Configure"/> needs of the host's services.</summary>
+    public static void AddServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
+        Microsoft.Extensions.DependencyInjection.RoutingServiceCollectionExtensions.AddRouting(services);
+
+    private static void MapRoutes(IEndpointRouteBuilder app, WebServerOptions options, WebAssets assets)
+    {
+        var data = options.Data;
         app.MapMethods("/assets/{**file}", GetAndHead, (string file, HttpContext context) =>
         {
             if (!assets.Files.TryGetValue(file, out var asset))
@@ -171,10 +192,9 @@ public static class WebServer
 
         MapApi(app, options);
         app.MapFallback((HttpContext context) => NotFound(Page(context, assets.Math), "No such page."));
-        return app;
     }
 
-    private static void MapApi(WebApplication app, WebServerOptions options)
+    private static void MapApi(IEndpointRouteBuilder app, WebServerOptions options)
     {
         var data = options.Data;
         app.MapMethods("/openapi.json", GetAndHead, () => Results.Text(OpenApiDocument.Json, "application/json; charset=utf-8"));

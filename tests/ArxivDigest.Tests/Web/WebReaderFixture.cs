@@ -47,7 +47,7 @@ public sealed class WebReaderFixture : IAsyncLifetime
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "web-" + Guid.NewGuid().ToString("N"));
     private SqliteStore? _store;
     private StorePool? _pool;
-    private WebApplication? _app;
+    private ReaderFactory? _factory;
 
     public ConcurrentQueue<string> Log { get; } = new();
 
@@ -106,20 +106,21 @@ public sealed class WebReaderFixture : IAsyncLifetime
         // Reads go through a pool of two connections, as serve has; the fixture's own store seeded the file.
         _pool = await StorePool.OpenAsync(Path.Combine(_dir, "store.db"), 2, CancellationToken.None);
         var data = new WebData(_pool, [Spec], new PrefixTranslator(), TimeProvider.System);
-        _app = WebServer.Build(new WebServerOptions("http://127.0.0.1:0", data, new StoreSearchBackend(data, TimeProvider.System), Log.Enqueue));
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
+        // WebApplicationFactory on a real port (Kestrel on 127.0.0.1, a free port), so the browser tests can reach it.
+        _factory = new ReaderFactory(new WebServerOptions("http://127.0.0.1:0", data, new StoreSearchBackend(data, TimeProvider.System), Log.Enqueue));
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://localhost", "://127.0.0.1", StringComparison.Ordinal));
         Client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
     }
 
     public async Task DisposeAsync()
     {
         Client?.Dispose();
-        if (_app is not null)
+        if (_factory is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _factory.DisposeAsync();
         }
 
         if (_pool is not null)
