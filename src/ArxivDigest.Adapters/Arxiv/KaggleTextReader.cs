@@ -23,7 +23,7 @@ public sealed class KaggleTextReader
     private char[] _abstract = new char[8192];
     private char[] _comments = new char[1024];
 
-    // Where a field's raw bytes are in the line (-1: decoded into its char buffer instead).
+    // Where a field's raw bytes are in the line, when it was kept raw (else it is decoded into its char buffer).
     private Range _titleRaw, _abstractRaw, _commentsRaw;
     private bool _titleIsRaw, _abstractIsRaw, _commentsIsRaw;
 

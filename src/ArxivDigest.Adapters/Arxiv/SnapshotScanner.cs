@@ -206,24 +206,21 @@ public static class SnapshotScanner
                 {
                     if (text is not null && text.TryRead(line))
                     {
-                        papers++;
                         matcher.MatchingQueries(text.TitleField(line), text.AbstractField(line), text.CommentsField(line), hits);
-                        if (hits.Count > 0)
+                        if (hits.Count == 0 || counts is not null)
                         {
-                            if (counts is not null)
-                            {
-                                Count();
-                            }
-                            else
-                            {
-                                // Accepted by the fast reader, so the full parser builds it (its verdict stands all the same).
-                                Handle(KaggleLineParser.Parse(lineNumber, line), alreadyCounted: true);
-                            }
+                            papers++;
+                            Count();
+                        }
+                        else
+                        {
+                            // A match to print: the full parser builds the paper (its verdict stands all the same).
+                            Handle(KaggleLineParser.Parse(lineNumber, line), matched: true);
                         }
                     }
                     else
                     {
-                        Handle(KaggleLineParser.Parse(lineNumber, line), alreadyCounted: false);
+                        Handle(KaggleLineParser.Parse(lineNumber, line), matched: false);
                     }
                 }
 
@@ -233,35 +230,28 @@ public static class SnapshotScanner
             ArrayPool<byte>.Shared.Return(block.Buffer);
             await results.WriteAsync(new BlockResult(block.Sequence, lines, papers, block.Length, matches, malformed, counted), cancellationToken).ConfigureAwait(false);
 
-            void Handle(KaggleLine parsed, bool alreadyCounted)
+            // A parsed line: its paper matched (when not already, into hits) and kept or counted, or its error reported.
+            void Handle(KaggleLine parsed, bool matched)
             {
                 if (parsed.Paper is { } paper)
                 {
-                    if (!alreadyCounted)
+                    papers++;
+                    if (!matched)
                     {
-                        papers++;
                         matcher.MatchingQueries(new PaperText(paper), hits);
                     }
 
-                    if (hits.Count > 0)
+                    if (counts is not null)
                     {
-                        if (counts is not null)
-                        {
-                            Count();
-                        }
-                        else
-                        {
-                            matches.Add(new SnapshotMatch(parsed.LineNumber, paper, hits.ToArray()));
-                        }
+                        Count();
+                    }
+                    else if (hits.Count > 0)
+                    {
+                        matches.Add(new SnapshotMatch(parsed.LineNumber, paper, hits.ToArray()));
                     }
                 }
                 else
                 {
-                    if (alreadyCounted)
-                    {
-                        papers--;
-                    }
-
                     // The import's parser, so both verbs read a snapshot alike; its reason starts "line N: ".
                     var reason = parsed.Error ?? "unreadable line";
                     var prefix = $"line {parsed.LineNumber}: ";
@@ -269,8 +259,14 @@ public static class SnapshotScanner
                 }
             }
 
+            // Counts the hits of the line just matched (nothing when it matched no query, or when matches are kept).
             void Count()
             {
+                if (hits.Count == 0 || counts is null)
+                {
+                    return;
+                }
+
                 counted++;
                 foreach (var q in hits)
                 {

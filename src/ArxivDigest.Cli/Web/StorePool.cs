@@ -26,9 +26,6 @@ public sealed class StorePool : IAsyncDisposable
 
     public int Size => _stores.Length;
 
-    /// <summary>The first store (migrations run on it), e.g. for the translation cache.</summary>
-    public SqliteStore First => _stores[0];
-
     /// <summary>Opens <paramref name="size"/> stores on <paramref name="path"/>; the first applies any pending migration.</summary>
     public static async Task<StorePool> OpenAsync(string path, int size, CancellationToken cancellationToken)
     {
@@ -53,9 +50,6 @@ public sealed class StorePool : IAsyncDisposable
 
         return new StorePool([.. stores]);
     }
-
-    /// <summary>A pool over stores already open (tests); the pool disposes them.</summary>
-    public static StorePool Of(params SqliteStore[] stores) => new(stores);
 
     /// <summary>Runs <paramref name="read"/> on a free store, waiting for one when all are busy.</summary>
     public async Task<T> UseAsync<T>(Func<SqliteStore, Task<T>> read, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ public sealed partial class QuerySet
     /// <summary>Ids for the folded words of text terms (all but a prefix last word), per id the terms anchored on it, and each term's anchor position.</summary>
     private (Dictionary<string, int> Vocabulary, int[][] ByAnchorId, int[] AnchorOffset) BuildVocabulary()
     {
-        var vocabulary = new Dictionary<string, int>(WordComparer.Instance);
+        var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
         var byAnchor = new List<List<int>>();
         var anchors = new int[_terms.Length];
         for (var t = 0; t < _terms.Length; t++)
@@ -231,9 +231,7 @@ public sealed partial class QuerySet
     /// the text itself. Such sets can scan <see cref="Matcher.MatchingQueries(TextField, TextField, TextField, List{int})"/>
     /// fields given as escaped ASCII.
     /// </summary>
-    public bool ScansWordsOnly => WordsOnly;
-
-    private bool WordsOnly => _wordsOnly ??= _byExactWord.Count == 0 && _prefixTextTerms.Length == 0
+    public bool ScansWordsOnly => _wordsOnly ??= _byExactWord.Count == 0 && _prefixTextTerms.Length == 0
         && !_terms.Any(t => t.Prefix && t.Field is not (QueryField.Author or QueryField.Category or QueryField.Id));
 
     private bool? _wordsOnly;
@@ -262,36 +260,6 @@ public sealed partial class QuerySet
     }
 
     private static readonly SearchValues<byte> TexBytes = SearchValues.Create("${}"u8);
-
-    /// <summary>
-    /// Ordinal equality with a cheap non-randomised hash (FNV-1a) and span look-ups: the vocabulary is the user's
-    /// own query words, so hash flooding is no concern, and every paper word is hashed.
-    /// </summary>
-    private sealed class WordComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
-    {
-        public static readonly WordComparer Instance = new();
-
-        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
-
-        public int GetHashCode(string obj) => Hash(obj);
-
-        public bool Equals(ReadOnlySpan<char> alternate, string other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<char> alternate) => Hash(alternate);
-
-        public string Create(ReadOnlySpan<char> alternate) => new(alternate);
-
-        private static int Hash(ReadOnlySpan<char> s)
-        {
-            var h = 2166136261u;
-            foreach (var c in s)
-            {
-                h = (h ^ c) * 16777619u;
-            }
-
-            return (int)h;
-        }
-    }
 
     public sealed partial class Matcher
     {

@@ -320,7 +320,7 @@ public sealed partial class QuerySet
             {
                 ScanText(text.Chars, field);
             }
-            else if (_set.WordsOnly)
+            else if (_set.ScansWordsOnly)
             {
                 ScanEscapedAscii(text.EscapedAscii, field);
             }
