@@ -23,8 +23,9 @@ public sealed partial class SqliteStore
             }
 
             // New and changed rows are searchable once the save returns (rows above the watermark, in batches).
-            await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
+            var indexed = await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
+            await CompactSearchIndexAsync(indexed, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {

@@ -29,10 +29,15 @@ public sealed partial class SqliteStore
                 return 0;
             }
 
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            var count = await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
+            int count;
+            using (var transaction = _connection.BeginTransaction(deferred: false))
+            {
+                count = await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
+                transaction.Commit();
+            }
+
             _commonTokens.Clear();
+            await CompactSearchIndexAsync(count, cancellationToken).ConfigureAwait(false);
             return count;
         }
         catch (SqliteException ex)
@@ -58,14 +63,52 @@ public sealed partial class SqliteStore
                 await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
+            var count = await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
             _commonTokens.Clear();
+            await CompactSearchIndexAsync(count, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {
             throw Fail("cannot rebuild the search index", ex);
         }
+    }
+
+    /// <summary>
+    /// Merges the full-text index into one segment ('optimize') after a bulk refill of at least
+    /// <see cref="OptimizeAfter"/> papers, or when daily additions have left more than <see cref="MaxIndexSegments"/>
+    /// segments. Every term a search looks up is looked up in every segment: on 100,000 papers, 10 segments made an
+    /// uncached web search cost 1.4 ms of CPU instead of 0.85 ms. Optimizing rewrites the whole index (about 1 s per
+    /// 100,000 papers), so small increments are left to FTS5's own automerge until the segments pile up.
+    /// </summary>
+    private async Task CompactSearchIndexAsync(int indexed, CancellationToken cancellationToken)
+    {
+        if (indexed == 0)
+        {
+            return;
+        }
+
+        var segments = await CountIndexSegmentsAsync(cancellationToken).ConfigureAwait(false);
+        if (segments <= 1 || (indexed < OptimizeAfter && segments <= MaxIndexSegments))
+        {
+            return;
+        }
+
+        using var optimize = Command(null, "INSERT INTO papers_fts (papers_fts) VALUES ('optimize')");
+        await optimize.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An index update of at least this many papers (a bulk refill) is followed by an optimize.</summary>
+    internal int OptimizeAfter { get; set; } = 10_000;
+
+    /// <summary>More full-text segments than this after any index update trigger an optimize.</summary>
+    internal int MaxIndexSegments { get; set; } = 8;
+
+    /// <summary>The number of segments of the full-text index (diagnostics and tests).</summary>
+    internal async Task<long> CountIndexSegmentsAsync(CancellationToken cancellationToken)
+    {
+        using var count = Command(null, "SELECT count(DISTINCT segid) FROM papers_fts_idx");
+        return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
     private async Task<bool> HasPendingAsync(SqliteTransaction? transaction, CancellationToken cancellationToken)

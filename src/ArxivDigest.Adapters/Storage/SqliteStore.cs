@@ -201,9 +201,10 @@ public sealed partial class SqliteStore : IDigestStore
                 }
             }
 
-            await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
+            var indexed = await IndexPendingAsync(transaction, cancellationToken).ConfigureAwait(false);
             await RefreshSearchDatesAsync(transaction, category, date, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
+            await CompactSearchIndexAsync(indexed, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {

@@ -311,6 +311,54 @@ public sealed class SqliteSearchTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(int.MaxValue)]
+    public async Task Index_segments_left_by_small_saves_are_merged_once_more_than_the_limit_pile_up(int maxSegments)
+    {
+        await using var store = await SqliteStore.OpenAsync(DbPath, Ct);
+        store.MaxIndexSegments = maxSegments;
+        var most = 0L;
+        for (var i = 1; i <= 12; i++)
+        {
+            // One paper per save: each commit flushes a new segment (FTS5 automerges only four of a level at a time).
+            await store.SavePapersAsync([P($"2601.{i:00000}", $"Topic {i} rays", "pulsars and quasars")], "test", Fetched, Ct);
+            most = Math.Max(most, await store.CountIndexSegmentsAsync(Ct));
+        }
+
+        if (maxSegments == int.MaxValue)
+        {
+            Assert.True(most > 2, $"without the limit the saves should leave several segments (at most {most} seen)");
+        }
+        else
+        {
+            Assert.True(most <= maxSegments, $"{most} segments after a save, limit {maxSegments}");
+        }
+
+        Assert.Equal(12, (await store.SearchAsync(Query.Parse("pulsars"), new SearchFilter { Limit = 100 }, Ct)).Hits.Count);
+        Assert.Equal("2601.00007", (await store.SearchAsync(Query.Parse("ti:\"topic 7\""), new SearchFilter(), Ct)).Hits.Single().Paper.Id);
+    }
+
+    [Fact]
+    public async Task An_index_update_of_many_papers_is_merged_into_one_segment()
+    {
+        await using var store = await SqliteStore.OpenAsync(DbPath, Ct);
+        store.MaxIndexSegments = int.MaxValue;
+        store.OptimizeAfter = 3;
+        for (var i = 1; i <= 3; i++)
+        {
+            await store.SavePapersAsync([P($"2601.{i:00000}", $"Topic {i}", "pulsars")], "test", Fetched, Ct);
+        }
+
+        Assert.True(await store.CountIndexSegmentsAsync(Ct) > 1, "single-paper saves are below OptimizeAfter and keep their segments");
+
+        await store.SavePapersAsync([P("2601.00011", "A", "quasars"), P("2601.00012", "B", "quasars"), P("2601.00013", "C", "quasars")], "test", Fetched, Ct);
+
+        Assert.Equal(1, await store.CountIndexSegmentsAsync(Ct));
+        Assert.Equal(3, (await store.SearchAsync(Query.Parse("quasars"), new SearchFilter(), Ct)).Hits.Count);
+        Assert.Equal(3, (await store.SearchAsync(Query.Parse("pulsars"), new SearchFilter(), Ct)).Hits.Count);
+    }
+
     [Fact]
     public async Task Invalid_filters_are_rejected()
     {
