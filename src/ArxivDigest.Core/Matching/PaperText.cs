@@ -30,26 +30,111 @@ public interface IPaperFilter
     MatchResult? Match(Paper paper);
 }
 
-/// <summary>One field's words in the three forms the matcher compares.</summary>
+/// <summary>
+/// One field's words in the three forms the matcher compares: as written (TeX and diacritics resolved, case kept),
+/// lower-cased, and lower-cased and plural-folded. The words are slices of one cleaned text (and of one lower-cased
+/// and one folded buffer, each made on first use), so a field costs a few allocations, not three strings a word.
+/// </summary>
 public sealed class FieldWords
 {
-    private string[]? _lower;
-    private string[]? _folded;
+    private readonly string _clean;
+    private readonly int[] _bounds; // start and length of each word in _clean (and in _lower)
+    private string? _lower;
+    private char[]? _folded;
+    private int[]? _foldedBounds;
+    private string[]? _exactWords, _lowerWords, _foldedWords;
 
     public FieldWords(string? text)
     {
-        Exact = text is null ? [] : [.. TextNormalizer.Words(text)];
+        _clean = text is null ? "" : TextNormalizer.Clean(text);
+        _bounds = WordBounds(_clean);
     }
 
     public static FieldWords Empty { get; } = new(null);
 
+    /// <summary>The number of words.</summary>
+    public int Count => _bounds.Length / 2;
+
+    /// <summary>Word <paramref name="i"/> as written.</summary>
+    public ReadOnlySpan<char> ExactAt(int i) => _clean.AsSpan(_bounds[2 * i], _bounds[(2 * i) + 1]);
+
+    /// <summary>Word <paramref name="i"/> lower-cased (invariant casing maps each UTF-16 unit to one, so slices line up).</summary>
+    public ReadOnlySpan<char> LowerAt(int i) => LowerText.AsSpan(_bounds[2 * i], _bounds[(2 * i) + 1]);
+
+    /// <summary>Word <paramref name="i"/> lower-cased and plural-folded (<see cref="Tokens.FoldWord(ReadOnlySpan{char}, Span{char})"/>).</summary>
+    public ReadOnlySpan<char> FoldedAt(int i)
+    {
+        if (_folded is null)
+        {
+            Fold();
+        }
+
+        return _folded.AsSpan(_foldedBounds![2 * i], _foldedBounds[(2 * i) + 1]);
+    }
+
     /// <summary>Words as written (TeX and diacritics resolved), case kept.</summary>
-    public string[] Exact { get; }
+    public string[] Exact => _exactWords ??= Materialize(i => ExactAt(i));
 
-    public string[] Lower => _lower ??= Exact.Select(w => w.ToLowerInvariant()).ToArray();
+    public string[] Lower => _lowerWords ??= Materialize(i => LowerAt(i));
 
-    /// <summary>Lower-cased and plural-folded (<see cref="Tokens.FoldWord"/>).</summary>
-    public string[] Folded => _folded ??= Lower.Select(Tokens.FoldWord).ToArray();
+    /// <summary>Lower-cased and plural-folded (<see cref="Tokens.FoldWord(string)"/>).</summary>
+    public string[] Folded => _foldedWords ??= Materialize(i => FoldedAt(i));
+
+    private string LowerText => _lower ??= _clean.ToLowerInvariant();
+
+    private void Fold()
+    {
+        var lower = LowerText;
+        var folded = new char[lower.Length];
+        var bounds = new int[_bounds.Length];
+        var at = 0;
+        for (var i = 0; i < _bounds.Length; i += 2)
+        {
+            var n = Tokens.FoldWord(lower.AsSpan(_bounds[i], _bounds[i + 1]), folded.AsSpan(at));
+            bounds[i] = at;
+            bounds[i + 1] = n;
+            at += n;
+        }
+
+        _foldedBounds = bounds;
+        _folded = folded;
+    }
+
+    private delegate ReadOnlySpan<char> WordAt(int i);
+
+    private string[] Materialize(WordAt word)
+    {
+        var words = new string[Count];
+        for (var i = 0; i < words.Length; i++)
+        {
+            words[i] = new string(word(i));
+        }
+
+        return words;
+    }
+
+    /// <summary>Start and length of each word: runs of <see cref="char.IsLetterOrDigit(char)"/> (as <see cref="TextNormalizer.Words"/>).</summary>
+    private static int[] WordBounds(string clean)
+    {
+        var bounds = new List<int>(clean.Length / 4);
+        var start = -1;
+        for (var i = 0; i <= clean.Length; i++)
+        {
+            var isWord = i < clean.Length && char.IsLetterOrDigit(clean[i]);
+            if (isWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!isWord && start >= 0)
+            {
+                bounds.Add(start);
+                bounds.Add(i - start);
+                start = -1;
+            }
+        }
+
+        return [.. bounds];
+    }
 }
 
 /// <summary>A paper normalised once for any number of queries (each form computed on first use).</summary>

@@ -130,35 +130,55 @@ public sealed class Query : IPaperFilter
 
     private static bool Contains(TermNode t, FieldWords field)
     {
-        var pattern = Pattern(t);
+        var pattern = Patterns.GetValue(t, Pattern);
         if (pattern.Length == 0)
         {
             return false;
         }
 
-        var exact = t.Exact;
-        var author = t.Field == QueryField.Author;
-        var haystack = exact ? field.Exact : author ? field.Lower : field.Folded;
-        return IndexOf(pattern, t.Prefix, haystack, exact || author ? haystack : field.Lower, 0) >= 0;
-    }
-
-    /// <summary>
-    /// The first position at or after <paramref name="from"/> where <paramref name="pattern"/> occurs in
-    /// <paramref name="words"/> (the last pattern word as a prefix of the <paramref name="prefixWords"/> word when
-    /// <paramref name="prefix"/>), or -1.
-    /// </summary>
-    internal static int IndexOf(string[] pattern, bool prefix, string[] words, string[] prefixWords, int from)
-    {
-        for (var i = from; i + pattern.Length <= words.Length; i++)
+        // Exact terms compare words as written, author terms lower-cased, the rest folded (a prefix word lower-cased).
+        var form = t.Exact ? WordForm.Exact : t.Field == QueryField.Author ? WordForm.Lower : WordForm.Folded;
+        var last = pattern.Length - 1;
+        for (var i = 0; i + pattern.Length <= field.Count; i++)
         {
-            if (MatchesAt(pattern, prefix, words, prefixWords, i))
+            var j = 0;
+            while (j < last && Word(field, form, i + j).SequenceEqual(pattern[j]))
             {
-                return i;
+                j++;
+            }
+
+            if (j < last)
+            {
+                continue;
+            }
+
+            if (t.Prefix
+                ? Word(field, form == WordForm.Folded ? WordForm.Lower : form, i + last).StartsWith(pattern[last], StringComparison.Ordinal)
+                : Word(field, form, i + last).SequenceEqual(pattern[last]))
+            {
+                return true;
             }
         }
 
-        return -1;
+        return false;
     }
+
+    private enum WordForm
+    {
+        Exact,
+        Lower,
+        Folded,
+    }
+
+    private static ReadOnlySpan<char> Word(FieldWords field, WordForm form, int i) => form switch
+    {
+        WordForm.Exact => field.ExactAt(i),
+        WordForm.Lower => field.LowerAt(i),
+        _ => field.FoldedAt(i),
+    };
+
+    /// <summary>Each term's pattern, made once per term object (a parsed query is matched against many papers).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TermNode, string[]> Patterns = new();
 
     internal static bool MatchesAt(string[] pattern, bool prefix, string[] words, string[] prefixWords, int i)
     {

@@ -260,7 +260,11 @@ public sealed class HtmlRenderer(HtmlLanguages languages = HtmlLanguages.Both) :
     /// </summary>
     public static string Highlight(string text, IReadOnlyList<string[]> queries)
     {
-        var words = new List<(int Start, int End, string Folded)>();
+        // Words as (start, end) in the text and their folded forms as slices of one buffer: no string per word.
+        var words = new List<HighlightWord>(text.Length / 6);
+        var folded = new char[text.Length];
+        Span<char> scratch = stackalloc char[64];
+        var at = 0;
         var start = -1;
         for (var i = 0; i <= text.Length; i++)
         {
@@ -271,7 +275,12 @@ public sealed class HtmlRenderer(HtmlLanguages languages = HtmlLanguages.Both) :
             }
             else if (!isWord && start >= 0)
             {
-                words.Add((start, i, Tokens.FoldWord(text[start..i].ToLowerInvariant())));
+                var word = text.AsSpan(start, i - start);
+                var lower = word.Length <= scratch.Length ? scratch[..word.Length] : new char[word.Length];
+                word.ToLowerInvariant(lower);
+                var n = Tokens.FoldWord(lower, folded.AsSpan(at));
+                words.Add(new HighlightWord(start, i, at, n));
+                at += n;
                 start = -1;
             }
         }
@@ -282,7 +291,7 @@ public sealed class HtmlRenderer(HtmlLanguages languages = HtmlLanguages.Both) :
         {
             foreach (var q in queries)
             {
-                if (!MatchesAt(text, words, i, q))
+                if (!MatchesAt(text, words, folded, i, q))
                 {
                     continue;
                 }
@@ -303,7 +312,9 @@ public sealed class HtmlRenderer(HtmlLanguages languages = HtmlLanguages.Both) :
         return sb.ToString();
     }
 
-    private static bool MatchesAt(string text, List<(int Start, int End, string Folded)> words, int i, string[] query)
+    private readonly record struct HighlightWord(int Start, int End, int FoldStart, int FoldLength);
+
+    private static bool MatchesAt(string text, List<HighlightWord> words, char[] folded, int i, string[] query)
     {
         if (i + query.Length > words.Count)
         {
@@ -312,14 +323,15 @@ public sealed class HtmlRenderer(HtmlLanguages languages = HtmlLanguages.Both) :
 
         for (var j = 0; j < query.Length; j++)
         {
-            if (!string.Equals(words[i + j].Folded, query[j], StringComparison.Ordinal))
+            var w = words[i + j];
+            if (!folded.AsSpan(w.FoldStart, w.FoldLength).SequenceEqual(query[j]))
             {
                 return false;
             }
 
             if (j > 0)
             {
-                for (var k = words[i + j - 1].End; k < words[i + j].Start; k++)
+                for (var k = words[i + j - 1].End; k < w.Start; k++)
                 {
                     if (!char.IsWhiteSpace(text[k]) && CharUnicodeInfo.GetUnicodeCategory(text[k]) != UnicodeCategory.DashPunctuation)
                     {
