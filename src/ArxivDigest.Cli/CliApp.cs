@@ -228,13 +228,9 @@ public static class CliApp
         }
 
         var settings = SettingsResolver.Resolve(raw, context.Environment);
-        if (PostgresConnectionString.IsPostgres(settings.Db))
-        {
-            throw new ConfigurationException("--db", "import writes to a SQLite store only for now; import into a SQLite file (--db FILE)");
-        }
-
-        await using var store = await SqliteStore.OpenAsync(settings.Db, CancellationToken.None);
-        var job = new ImportJob(store, new Reporter(context.Out, context.Error, context.Interactive, context.Time), context.Error, context.Time);
+        await using var store = await StoreFactory.OpenAsync(settings.Db, ct); // SQLite file or PostgreSQL server
+        var bulk = (IBulkPaperImport)store; // both stores have the bulk path
+        var job = new ImportJob(bulk, new Reporter(context.Out, context.Error, context.Interactive, context.Time), context.Error, context.Time);
         return await job.RunAsync(new ImportOptions { File = file, BatchSize = batchSize }, ct);
     }
 

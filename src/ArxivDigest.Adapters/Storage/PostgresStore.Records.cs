@@ -281,36 +281,45 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
         }, cancellationToken);
 
     /// <summary>
+    /// The conflict rule of every paper upsert (row by row here, set-based in <c>import</c>), as in the SQLite store:
+    /// content columns are only rewritten (and updated_at bumped) when something changed; a known <c>published</c>
+    /// date is never erased; the search document follows the content.
+    /// </summary>
+    private const string PaperConflict = """
+        ON CONFLICT (id, version) DO UPDATE SET
+            search_doc = excluded.search_doc,
+            title = excluded.title,
+            authors_json = excluded.authors_json,
+            abstract = excluded.abstract,
+            comments = excluded.comments,
+            journal_ref = excluded.journal_ref,
+            doi = excluded.doi,
+            primary_category = excluded.primary_category,
+            subjects_json = excluded.subjects_json,
+            published = coalesce(excluded.published, papers.published),
+            updated_at = excluded.updated_at
+        WHERE papers.title IS DISTINCT FROM excluded.title
+           OR papers.authors_json IS DISTINCT FROM excluded.authors_json
+           OR papers.abstract IS DISTINCT FROM excluded.abstract
+           OR papers.comments IS DISTINCT FROM excluded.comments
+           OR papers.journal_ref IS DISTINCT FROM excluded.journal_ref
+           OR papers.doi IS DISTINCT FROM excluded.doi
+           OR papers.primary_category IS DISTINCT FROM excluded.primary_category
+           OR papers.subjects_json IS DISTINCT FROM excluded.subjects_json
+           OR (excluded.published IS NOT NULL AND papers.published IS DISTINCT FROM excluded.published)
+        """;
+
+    /// <summary>
     /// The paper upsert shared by announcements and history, as in the SQLite store: content columns are only
     /// rewritten (and updated_at bumped) when something changed; a known <c>published</c> date is never erased.
     /// </summary>
     private static async Task UpsertPapersAsync(NpgsqlConnection c, NpgsqlTransaction transaction, IReadOnlyList<Paper> papers, string stamp, CancellationToken cancellationToken)
     {
-        await using var command = Command(c, transaction, """
+        await using var command = Command(c, transaction, $"""
             INSERT INTO papers (id, version, title, authors_json, abstract, comments, journal_ref, doi,
                                 primary_category, subjects_json, published, first_seen, updated_at, search_doc)
             VALUES (@id, @version, @title, @authors, @abstract, @comments, @journalRef, @doi, @primary, @subjects, @published, @now, @now, @doc::tsvector)
-            ON CONFLICT (id, version) DO UPDATE SET
-                search_doc = excluded.search_doc,
-                title = excluded.title,
-                authors_json = excluded.authors_json,
-                abstract = excluded.abstract,
-                comments = excluded.comments,
-                journal_ref = excluded.journal_ref,
-                doi = excluded.doi,
-                primary_category = excluded.primary_category,
-                subjects_json = excluded.subjects_json,
-                published = coalesce(excluded.published, papers.published),
-                updated_at = excluded.updated_at
-            WHERE papers.title IS DISTINCT FROM excluded.title
-               OR papers.authors_json IS DISTINCT FROM excluded.authors_json
-               OR papers.abstract IS DISTINCT FROM excluded.abstract
-               OR papers.comments IS DISTINCT FROM excluded.comments
-               OR papers.journal_ref IS DISTINCT FROM excluded.journal_ref
-               OR papers.doi IS DISTINCT FROM excluded.doi
-               OR papers.primary_category IS DISTINCT FROM excluded.primary_category
-               OR papers.subjects_json IS DISTINCT FROM excluded.subjects_json
-               OR (excluded.published IS NOT NULL AND papers.published IS DISTINCT FROM excluded.published)
+            {PaperConflict}
             """);
         var id = command.Parameters.Add("id", NpgsqlDbType.Text);
         var version = command.Parameters.Add("version", NpgsqlDbType.Integer);

@@ -4,8 +4,23 @@ using Microsoft.Data.Sqlite;
 namespace ArxivDigest.Storage;
 
 /// <summary>Papers outside announcements (history) and the progress of resumable jobs.</summary>
-public sealed partial class SqliteStore
+public sealed partial class SqliteStore : IBulkPaperImport
 {
+    /// <inheritdoc />
+    ValueTask IBulkPaperImport.PrepareImportAsync(CancellationToken cancellationToken)
+    {
+        PrepareForBulkImport();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Runs <see cref="SaveImportBatch"/> synchronously (the importer calls it from a writer task of its own).</remarks>
+    ValueTask IBulkPaperImport.SaveImportBatchAsync(IReadOnlyList<Paper> papers, string source, DateTimeOffset fetchedAt, string stateKey, string stateValue, CancellationToken cancellationToken)
+    {
+        SaveImportBatch(papers, source, fetchedAt, stateKey, stateValue);
+        return ValueTask.CompletedTask;
+    }
+
     /// <inheritdoc />
     public async Task SavePapersAsync(IReadOnlyList<Paper> papers, string source, DateTimeOffset fetchedAt, CancellationToken cancellationToken)
     {

@@ -26,12 +26,12 @@ public sealed record ImportOptions
 
 /// <summary>
 /// <c>arxiv-digest import FILE</c>: streams a Kaggle arXiv metadata snapshot (JSON Lines, optionally gzip) into the
-/// SQLite store. A reader task parses lines into batches; this task commits each batch together with the resume point
+/// store (SQLite or PostgreSQL, through <see cref="IBulkPaperImport"/>). A reader task parses lines into batches; this task commits each batch together with the resume point
 /// (file size, mtime, last line, byte offset) in one transaction, so an interrupted import resumes exactly where the
 /// last commit ended: a plain file by seeking to the byte offset, a gzip file by decompressing and skipping lines.
 /// A file whose size or mtime changed starts over. The resume point is deleted when the import completes.
 /// </summary>
-public sealed class ImportJob(SqliteStore store, Reporter reporter, TextWriter stderr, TimeProvider time)
+public sealed class ImportJob(IBulkPaperImport store, Reporter reporter, TextWriter stderr, TimeProvider time)
 {
     /// <summary>The harvest_state key of an import of <paramref name="fullPath"/>.</summary>
     public static string StateKey(string fullPath) => $"import:{fullPath}";
@@ -96,7 +96,7 @@ public sealed class ImportJob(SqliteStore store, Reporter reporter, TextWriter s
         var name = options.File;
         var started = time.GetTimestamp();
         var fetchedAt = time.GetUtcNow();
-        store.PrepareForBulkImport();
+        await store.PrepareImportAsync(cancellationToken);
 
         var channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -120,7 +120,7 @@ public sealed class ImportJob(SqliteStore store, Reporter reporter, TextWriter s
 
                     cancellationToken.ThrowIfCancellationRequested();
                     var offset = gzip ? batch.EndOffset : resume.Offset + batch.EndOffset;
-                    store.SaveImportBatch(batch.Papers, "kaggle", fetchedAt, key, $"{fingerprint} line={batch.LastLine} offset={offset}");
+                    await store.SaveImportBatchAsync(batch.Papers, "kaggle", fetchedAt, key, $"{fingerprint} line={batch.LastLine} offset={offset}", cancellationToken);
                     papers += batch.Papers.Count;
                     committedLine = batch.LastLine;
                     committedOffset = offset;

@@ -21,7 +21,7 @@ public sealed class SearchCommand
     private readonly Option<int> _offset = new("--offset") { Description = "Hits to skip first (paging); default 0", HelpName = "N" };
     private readonly Option<string> _format = new("--format") { Description = "text (default) or json", HelpName = "text|json" };
     private readonly Option<string> _config = new("--config") { Description = "Config file (TOML); default ~/.config/arxiv-digest/config.toml if present", HelpName = "FILE" };
-    private readonly Option<string> _db = new("--db") { Description = "SQLite database file; default under the user's data directory", HelpName = "FILE" };
+    private readonly Option<string> _db = new("--db") { Description = "SQLite file, or postgres://user:pass@host/db; default under the user's data directory", HelpName = "DB" };
 
     public Command Build(CliContext context, Func<CliContext, Func<Task<int>>, Task<int>> guard)
     {
@@ -79,7 +79,7 @@ public sealed class SearchCommand
         }
 
         var settings = SettingsResolver.Resolve(new RawOptions { Config = r.GetValue(_config), Db = r.GetValue(_db) }, context.Environment);
-        await using var store = await SqliteStore.OpenAsync(settings.Db, cancellationToken);
+        await using var store = await StoreFactory.OpenAsync(settings.Db, cancellationToken);
         var page = await store.SearchAsync(query, filter, cancellationToken);
 
         if (format == "json")

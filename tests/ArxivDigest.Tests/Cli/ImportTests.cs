@@ -284,28 +284,4 @@ public sealed class ImportTests : IDisposable
         await using var store = await SqliteStore.OpenAsync(cli.Db, CancellationToken.None);
         await store.SaveHarvestStateAsync(ImportJob.StateKey(Path.GetFullPath(file)), value, DateTimeOffset.UtcNow, CancellationToken.None);
     }
-
-    /// <summary>A stderr that cancels the run when a line containing <paramref name="marker"/> is written.</summary>
-    private sealed class CancelOnWrite(string marker, CancellationTokenSource cancel) : StringWriter
-    {
-        public override void WriteLine(string? value)
-        {
-            base.WriteLine(value);
-            if (value is not null && value.Contains(marker, StringComparison.Ordinal))
-            {
-                cancel.Cancel();
-            }
-        }
-    }
-
-    [Fact]
-    public async Task Import_into_a_PostgreSQL_database_is_refused_with_a_clear_error_and_creates_no_file()
-    {
-        var result = await cli.RunAsync("import", Snapshot, "--db", "postgres://u:secret@127.0.0.1:1/db", "--config", EmptyConfig);
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("error: --db: import writes to a SQLite store only for now", result.Stderr);
-        Assert.DoesNotContain("secret", result.Stderr);
-        Assert.Empty(Directory.GetFiles(Environment.CurrentDirectory, "postgres*"));
-    }
 }
