@@ -341,6 +341,40 @@ public sealed partial class PostgresReaderTests(PostgresReaderFixture web) : ICl
     }
 
     [PostgresFact]
+    public async Task A_postgres_pool_shares_one_store_with_more_readers_at_once_than_its_size()
+    {
+        await using var pool = await StorePool.OpenAsync(web.PostgresDb, 2, CancellationToken.None);
+        var release = new TaskCompletionSource();
+        var inside = new List<IPaperReader>();
+        var entered = new SemaphoreSlim(0);
+
+        async Task<int> Hold(IPaperReader store)
+        {
+            lock (inside)
+            {
+                inside.Add(store);
+            }
+
+            entered.Release();
+            await release.Task;
+            return (await store.GetPaperVersionsAsync(PostgresReaderFixture.RevisedId, CancellationToken.None)).Count;
+        }
+
+        var readers = Enumerable.Range(0, 4).Select(_ => pool.UseAsync(Hold, CancellationToken.None)).ToList();
+        for (var i = 0; i < readers.Count; i++)
+        {
+            Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(10)), $"reader {i + 1} waited: a shared store needs no turn-taking");
+        }
+
+        release.SetResult();
+        var counts = await Task.WhenAll(readers);
+        Assert.Equal(new[] { 2, 2, 2, 2 }, counts);
+        Assert.Same(pool.SharedStore, Assert.Single(inside.Distinct()));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pool.UseAsync<int>(_ => throw new InvalidOperationException("boom"), CancellationToken.None));
+        Assert.Single(await pool.UseAsync(s => s.GetPaperListingsAsync("2408.04577", CancellationToken.None), CancellationToken.None));
+    }
+
+    [PostgresFact]
     public async Task Serve_on_a_postgres_url_answers_health_and_pages_and_names_the_server_without_its_url()
     {
         var stdout = new StringWriter();
