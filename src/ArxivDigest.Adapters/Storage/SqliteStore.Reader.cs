@@ -3,18 +3,15 @@ using Microsoft.Data.Sqlite;
 
 namespace ArxivDigest.Storage;
 
-/// <summary>One announcement a paper appeared in.</summary>
-public sealed record PaperListing(string Category, DateOnly ListingDate, int Version, AnnounceType AnnounceType);
-
-/// <summary>Read queries for the web reader: a paper's versions and listings, and every paper's latest version.</summary>
-public sealed partial class SqliteStore
+/// <summary>Read queries for the web reader (<see cref="IPaperReader"/>): a paper's versions and listings.</summary>
+public sealed partial class SqliteStore : IPaperReader
 {
     private const string PaperColumns = """
         p.id, p.version, p.title, p.authors_json, p.abstract, p.comments, p.journal_ref, p.doi,
         p.primary_category, p.subjects_json, p.published
         """;
 
-    /// <summary>Every stored version of the paper, oldest first (version 0, unknown, first); empty when not stored.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Paper>> GetPaperVersionsAsync(string id, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -30,7 +27,7 @@ public sealed partial class SqliteStore
         }
     }
 
-    /// <summary>The announcements that listed the paper, newest first.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<PaperListing>> GetPaperListingsAsync(string id, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

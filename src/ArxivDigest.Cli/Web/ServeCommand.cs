@@ -35,12 +35,13 @@ public static class ServeCommand
                 }
             }
 
-            // The translation cache gets a connection of its own (opened first: it applies pending migrations), the
-            // pages and searches a pool of connections that read side by side.
-            await using var store = await SqliteStore.OpenAsync(settings.Db, CancellationToken.None);
+            // Pages and searches read through the pool (opened first: it applies pending migrations). The translation
+            // cache: on SQLite a connection of its own, on PostgreSQL the pool's store (shared, thread-safe).
             await using var pool = await StorePool.OpenAsync(settings.Db, StorePool.DefaultSize, CancellationToken.None);
+            await using var own = pool.SharedStore is null ? await SqliteStore.OpenAsync(settings.Db, CancellationToken.None) : null;
+            var cache = pool.SharedStore ?? own!;
             using var http = TranslatorFactory.CreateHttpClient(settings);
-            var translator = TranslatorFactory.Create(settings, context.Environment, http, store, context.Time, settings.Digests[0].Language);
+            var translator = TranslatorFactory.Create(settings, context.Environment, http, cache, context.Time, settings.Digests[0].Language);
             var data = new WebData(pool, settings.Digests, translator, context.Time);
             var log = new object();
             void Log(string line)
@@ -62,7 +63,7 @@ public static class ServeCommand
             }
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            context.Out.WriteLine($"serving {settings.Db} on {string.Join(", ", addresses)} (Ctrl+C to stop)");
+            context.Out.WriteLine($"serving {StoreFactory.Display(settings.Db)} on {string.Join(", ", addresses)} (Ctrl+C to stop)");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

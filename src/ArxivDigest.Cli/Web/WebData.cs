@@ -13,12 +13,14 @@ public sealed record PaperRecord(IReadOnlyList<Paper> Versions, IReadOnlyList<Pa
 }
 
 /// <summary>
-/// What the web reader reads, over a <see cref="StorePool"/>: digests rebuilt from stored days (as the <c>site</c>
-/// verb builds them), papers, and full-text search. Each store connection is used by one request at a time, and as
-/// many requests read at once as the pool has connections; digests and day lists are cached for
+/// What the web reader reads, over a <see cref="StorePool"/> (<see cref="IPaperReader"/>s: SQLite or PostgreSQL):
+/// digests rebuilt from stored days (as the <c>site</c> verb builds them), papers, and full-text search. A SQLite
+/// connection is used by one request at a time, and as many requests read at once as the pool has connections (a
+/// PostgreSQL store is shared by all, each read on a pooled connection); digests and day lists are cached for
 /// <see cref="CacheLifetime"/>, so a busy server reads the store rarely and new fetches appear within that time.
 /// Concurrent requests for an entry being loaded share the one load (which ignores their cancellation).
-/// The translator is called by one request at a time (its cache has one connection of its own).
+/// The translator is called by one request at a time (a SQLite translation cache has one connection of its own; on
+/// PostgreSQL, whose store is shared, this keeps one translation batch in flight).
 /// </summary>
 public sealed class WebData(StorePool stores, IReadOnlyList<DigestSpec> specs, ITranslator translator, TimeProvider time)
 {
@@ -123,9 +125,9 @@ public sealed class WebData(StorePool stores, IReadOnlyList<DigestSpec> specs, I
     public Task<ArxivDigest.Storage.SearchPage> SearchStoreAsync(ArxivDigest.Matching.Query query, ArxivDigest.Storage.SearchFilter filter, CancellationToken ct) =>
         LockedAsync(store => store.SearchAsync(query, filter, ct), ct);
 
-    private Task<T> LockedAsync<T>(Func<SqliteStore, Task<T>> read, CancellationToken ct) => stores.UseAsync(read, ct);
+    private Task<T> LockedAsync<T>(Func<IPaperReader, Task<T>> read, CancellationToken ct) => stores.UseAsync(read, ct);
 
-    /// <summary>One translation call at a time: the translation cache's store has one connection.</summary>
+    /// <summary>One translation call at a time: a SQLite translation cache has one connection.</summary>
     private sealed class SerializedTranslator(ITranslator inner) : ITranslator
     {
         private readonly SemaphoreSlim _gate = new(1, 1);

@@ -51,6 +51,15 @@ public sealed class PostgresFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs the PostgreSQL server: skipped with a reason when there is none (see <see cref="Postgres"/>).</summary>
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    public PostgresTheoryAttribute()
+    {
+        Skip = Postgres.SkipReason;
+    }
+}
+
 /// <summary>Marks a test class (a store contract run) that needs the PostgreSQL server.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class RequiresPostgresAttribute : Attribute;

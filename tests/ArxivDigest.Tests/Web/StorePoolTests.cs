@@ -26,10 +26,10 @@ public sealed class StorePoolTests : IAsyncLifetime
     {
         await using var pool = await StorePool.OpenAsync(Path.Combine(_dir, "s.db"), 2, CancellationToken.None);
         var release = new TaskCompletionSource();
-        var inside = new List<SqliteStore>();
+        var inside = new List<IPaperReader>();
         var entered = new SemaphoreSlim(0);
 
-        async Task<int> Hold(SqliteStore store)
+        async Task<int> Hold(IPaperReader store)
         {
             lock (inside)
             {
