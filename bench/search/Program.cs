@@ -34,6 +34,56 @@ else if (args.Length >= 3 && args[0] == "one")
 
     Console.WriteLine($"{args[2]}: median {Percentile(times, 50):F2} ms, p95 {Percentile(times, 95):F2} ms");
 }
+else if (args.Length >= 3 && args[0] == "mix")
+{
+    // mix DB N: N searches as bench/web/distinct.lua makes them (five phrases, each with a new made-up exclusion,
+    // category cs.AI), one at a time after N/4 warm-up searches: mean CPU-bound cost of an uncached search.
+    await using var store = await SqliteStore.OpenAsync(args[1], ct);
+    var n = int.Parse(args[2], CultureInfo.InvariantCulture);
+    string[] phrases = ["diffusion policy", "reinforcement learning", "language model*", "ti:robot*", "graph OR network"];
+    var filter = new SearchFilter { Limit = 20, Category = "cs.AI" };
+    async Task<double> Batch(string salt, int count)
+    {
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await store.SearchAsync(Query.Parse($"{phrases[i % phrases.Length]} -zq{salt}{i}"), filter, ct);
+        }
+
+        return sw.Elapsed.TotalMilliseconds / count;
+    }
+
+    await Batch("w", n / 4);
+    var times = new List<double>();
+    for (var r = 0; r < 5; r++)
+    {
+        times.Add(await Batch("m" + r, n / 5));
+    }
+
+    Console.WriteLine($"mix: {string.Join(" ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))} ms per search (min {times.Min():F3})");
+}
+else if (args.Length >= 3 && args[0] == "trace")
+{
+    // trace DB QUERY [CATEGORY]: the SQL statements one search runs, with their times (sqlite3_profile).
+    await using var store = await SqliteStore.OpenAsync(args[1], ct);
+    var filter = new SearchFilter { Limit = 20, Category = args.Length > 3 ? args[3] : null };
+    var query = Query.Parse(args[2]);
+    await store.SearchAsync(query, filter, ct);
+    var connection = (Microsoft.Data.Sqlite.SqliteConnection)typeof(SqliteStore)
+        .GetField("_connection", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(store)!;
+    var lines = new List<(string Sql, long Ns)>();
+    SQLitePCL.raw.sqlite3_profile(connection.Handle, (SQLitePCL.strdelegate_profile)((_, sql, ns) => lines.Add((sql, ns))), null);
+    var sw = Stopwatch.StartNew();
+    var page = await store.SearchAsync(query, filter, ct);
+    var total = sw.Elapsed.TotalMilliseconds;
+    SQLitePCL.raw.sqlite3_profile(connection.Handle, (SQLitePCL.strdelegate_profile?)null, null);
+    foreach (var group in lines.GroupBy(l => l.Sql.Split('\n')[0].Trim()))
+    {
+        Console.WriteLine($"{group.Count(),4} x {group.Sum(l => l.Ns) / 1e6,8:F3} ms  {group.Key[..Math.Min(150, group.Key.Length)]}");
+    }
+
+    Console.WriteLine($"total {total:F2} ms, sql {lines.Sum(l => l.Ns) / 1e6:F2} ms, hits {page.Hits.Count}");
+}
 else if (args.Length >= 3 && args[0] == "sql")
 {
     using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={args[1]}");
@@ -231,3 +281,4 @@ internal sealed class PaperGenerator
         return string.Concat(Enumerable.Range(0, random.Next(5, 9)).Select(_ => letters[random.Next(letters.Length)]));
     }
 }
+

@@ -76,17 +76,13 @@ public sealed partial class SqliteStore
                 ? null : state.Page();
         }
 
-        var titleTokens = Fts5Query.TitleTierTokens(query.Root);
-        var passes = Fts5Query.TitleTier(query.Root) is { } title
-            ? new[] { $"({expression}) AND ({title})", $"({expression}) NOT ({title})" }
-            : [expression];
+        var titleTier = Fts5Query.TitleTier(query.Root);
         if (Fts5Query.NeedsPrefixMerge(root))
         {
             // A long prefix's doclist is merged anew by every statement: one statement per tier, no windows.
-            if (passes.Length > 1 && !await AnyTitleTierHitAsync(titleTokens!, long.MinValue, long.MaxValue, cancellationToken).ConfigureAwait(false))
-            {
-                passes = [expression];
-            }
+            var passes = titleTier is not null && await AnyTitleTierHitAsync(Fts5Query.TitleTierTokens(query.Root)!, long.MinValue, long.MaxValue, cancellationToken).ConfigureAwait(false)
+                ? new[] { $"({expression}) AND ({titleTier})", $"({expression}) NOT ({titleTier})" }
+                : [expression];
 
             foreach (var pass in passes)
             {
@@ -105,7 +101,7 @@ public sealed partial class SqliteStore
             return state.Page();
         }
 
-        return await RunWindowsAsync(Candidates("0.0", "f.rowid"), expression, passes, state, load, cancellationToken, titleTokens).ConfigureAwait(false)
+        return await RunTieredWindowsAsync(expression, titleTier, dates, state, load, cancellationToken).ConfigureAwait(false)
             ? state.Page() : null;
     }
 
@@ -197,8 +193,7 @@ public sealed partial class SqliteStore
     /// False: stale index.
     /// </summary>
     private async Task<bool> RunWindowsAsync(
-        string sql, string expression, IReadOnlyList<string> passes, PageState state, SqliteCommand load, CancellationToken cancellationToken,
-        IReadOnlyList<IReadOnlyList<string>>? titleTokens = null)
+        string sql, string expression, IReadOnlyList<string> passes, PageState state, SqliteCommand load, CancellationToken cancellationToken)
     {
         // The first candidate after the window (FTS rowids ascending = newest first), or null when the window holds the rest.
         using var windowEnd = Command(null, """
@@ -218,11 +213,7 @@ public sealed partial class SqliteStore
             size = Math.Min(RankWindow, size * 4);
             windowLo.Value = lower;
             var end = await windowEnd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long e ? e : (long?)null;
-            // Tiers (title pass, then the rest) only where a title hit is possible; otherwise the whole window at once.
-            var windowPasses = passes.Count > 1 && titleTokens is not null
-                && !await AnyTitleTierHitAsync(titleTokens, lower, end ?? long.MaxValue, cancellationToken).ConfigureAwait(false)
-                ? [expression] : passes;
-            foreach (var pass in windowPasses)
+            foreach (var pass in passes)
             {
                 var done = await RunPassAsync(sql, pass, lower, end ?? long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);
                 if (done is null)
@@ -233,6 +224,104 @@ public sealed partial class SqliteStore
                 if (done.Value)
                 {
                     return true;
+                }
+            }
+
+            if (end is null)
+            {
+                return true;
+            }
+
+            lower = end.Value;
+        }
+    }
+
+    /// <summary>
+    /// The text path's windows: each window's candidates (newest first, inside the date filter) are read once, by one
+    /// statement that also tells where the next window starts; a second statement with only the title tier's tokens
+    /// (cheap: no phrase positions, no exclusions) picks the window's title hits, which are verified first, then the rest. (The
+    /// expression is evaluated once per window: before, a window's end, its title pass and its other pass each
+    /// evaluated it.) Windows grow from <see cref="FirstRankWindow"/> four-fold up to <see cref="RankWindow"/>.
+    /// False: stale index.
+    /// </summary>
+    private async Task<bool> RunTieredWindowsAsync(
+        string expression, string? titleTier, string dates, PageState state, SqliteCommand load,
+        CancellationToken cancellationToken)
+    {
+        using var window = Command(null, dates.Length == 0
+            ? "SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo ORDER BY rowid LIMIT $n"
+            : $"SELECT f.rowid FROM papers_fts f CROSS JOIN search_index s ON s.paper_rowid = -f.rowid WHERE papers_fts MATCH $match AND f.rowid >= $lo{dates} ORDER BY f.rowid LIMIT $n");
+        window.Parameters.AddWithValue("$match", expression);
+        var windowLo = window.Parameters.Add("$lo", SqliteType.Integer);
+        var take = window.Parameters.Add("$n", SqliteType.Integer);
+        if (state.Filter.From is { } from)
+        {
+            window.Parameters.AddWithValue("$from", FormatDate(from));
+        }
+
+        if (state.Filter.To is { } to)
+        {
+            window.Parameters.AddWithValue("$to", FormatDate(to));
+        }
+
+        using var titles = titleTier is null ? null : Command(null, "SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo AND rowid < $hi");
+        titles?.Parameters.AddWithValue("$match", titleTier);
+        var titlesLo = titles?.Parameters.Add("$lo", SqliteType.Integer);
+        var titlesHi = titles?.Parameters.Add("$hi", SqliteType.Integer);
+
+        var candidates = new List<long>();
+        var titleHits = new HashSet<long>();
+        var size = Math.Clamp(FirstRankWindow, 1, RankWindow);
+        var lower = long.MinValue;
+        while (true)
+        {
+            candidates.Clear();
+            windowLo.Value = lower;
+            take.Value = size + 1; // one more: the start of the next window
+            using (var reader = await window.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    candidates.Add(reader.GetInt64(0));
+                }
+            }
+
+            long? end = candidates.Count > size ? candidates[size] : null;
+            if (end is not null)
+            {
+                candidates.RemoveAt(size);
+            }
+
+            size = Math.Min(RankWindow, size * 4);
+            titleHits.Clear();
+            if (titles is not null && candidates.Count > 0)
+            {
+                titlesLo!.Value = lower;
+                titlesHi!.Value = end ?? long.MaxValue;
+                using var reader = await titles.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    titleHits.Add(reader.GetInt64(0));
+                }
+            }
+
+            // Title hits first, then the rest, each newest first.
+            for (var tier = titleHits.Count > 0 ? 0 : 1; tier < 2; tier++)
+            {
+                foreach (var rowid in candidates)
+                {
+                    if (titleHits.Contains(rowid) != (tier == 0))
+                    {
+                        continue;
+                    }
+
+                    switch (await VerifyCandidateAsync(-rowid, 0.0, state, load, cancellationToken).ConfigureAwait(false))
+                    {
+                        case null:
+                            return false;
+                        case true:
+                            return true;
+                    }
                 }
             }
 
@@ -272,52 +361,66 @@ public sealed partial class SqliteStore
         using var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var rowid = reader.GetInt64(0);
-            if (!state.Seen.Add(rowid))
+            switch (await VerifyCandidateAsync(reader.GetInt64(0), -reader.GetDouble(1), state, load, cancellationToken).ConfigureAwait(false))
             {
-                continue;
-            }
-
-            var score = -reader.GetDouble(1);
-            load.Parameters["$r"].Value = rowid;
-            Paper paper;
-            DateOnly? day;
-            using (var row = await load.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false) || row.IsDBNull(2)
-                    || !string.Equals(row.GetString(0), row.GetString(2), StringComparison.Ordinal))
-                {
+                case null:
                     return null;
-                }
-
-                day = row.IsDBNull(1) ? null : ParseDate(row.GetString(1));
-                paper = ReadPaper(row, at: 2) with
-                {
-                    Published = row.IsDBNull(12) ? null : ParseDate(row.GetString(12)),
-                    ListingDate = row.IsDBNull(13) ? null : ParseDate(row.GetString(13)),
-                };
+                case true:
+                    return true;
             }
-
-            if (PaperSearch.Verify(state.Query, state.Filter, new PaperText(paper)) is not { } verified)
-            {
-                continue;
-            }
-
-            state.Found++;
-            if (state.Found <= state.Filter.Offset)
-            {
-                continue;
-            }
-
-            if (state.Hits.Count == state.Filter.Limit)
-            {
-                state.More = true;
-                return true;
-            }
-
-            state.Hits.Add(new SearchHit(paper, state.Found, score, day, verified));
         }
 
+        return false;
+    }
+
+    /// <summary>
+    /// Loads and verifies one candidate (a papers rowid) into <paramref name="state"/>. True: the page is complete (and
+    /// one more hit seen); false: go on; null: the candidate's index entry is stale.
+    /// </summary>
+    private static async Task<bool?> VerifyCandidateAsync(long rowid, double score, PageState state, SqliteCommand load, CancellationToken cancellationToken)
+    {
+        if (!state.Seen.Add(rowid))
+        {
+            return false;
+        }
+
+        load.Parameters["$r"].Value = rowid;
+        Paper paper;
+        DateOnly? day;
+        using (var row = await load.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false) || row.IsDBNull(2)
+                || !string.Equals(row.GetString(0), row.GetString(2), StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            day = row.IsDBNull(1) ? null : ParseDate(row.GetString(1));
+            paper = ReadPaper(row, at: 2) with
+            {
+                Published = row.IsDBNull(12) ? null : ParseDate(row.GetString(12)),
+                ListingDate = row.IsDBNull(13) ? null : ParseDate(row.GetString(13)),
+            };
+        }
+
+        if (PaperSearch.Verify(state.Query, state.Filter, new PaperText(paper)) is not { } verified)
+        {
+            return false;
+        }
+
+        state.Found++;
+        if (state.Found <= state.Filter.Offset)
+        {
+            return false;
+        }
+
+        if (state.Hits.Count == state.Filter.Limit)
+        {
+            state.More = true;
+            return true;
+        }
+
+        state.Hits.Add(new SearchHit(paper, state.Found, score, day, verified));
         return false;
     }
 
