@@ -45,7 +45,7 @@ public sealed partial class SqliteStore
         var expression = Fts5Query.Translate(root).Expression;
         var dates = (filter.From is null ? "" : " AND s.day >= $from") + (filter.To is null ? "" : " AND s.day <= $to");
         var state = new PageState(query, filter);
-        using var load = LoadCommand();
+        var load = LoadCommand();
 
         if (expression is null)
         {
@@ -112,7 +112,7 @@ public sealed partial class SqliteStore
     /// </summary>
     private async Task<bool> AnyTitleTierHitAsync(IReadOnlyList<IReadOnlyList<string>> terms, long lo, long hi, CancellationToken cancellationToken)
     {
-        using var probe = Command(null, "SELECT 1 FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo AND rowid < $hi LIMIT 1");
+        var probe = Reused("SELECT 1 FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo AND rowid < $hi LIMIT 1");
         var match = probe.Parameters.Add("$match", SqliteType.Text);
         probe.Parameters.AddWithValue("$lo", lo);
         probe.Parameters.AddWithValue("$hi", hi);
@@ -144,7 +144,7 @@ public sealed partial class SqliteStore
     /// </summary>
     private async Task<bool> AnyCommonPhraseAsync(QueryNode root, CancellationToken cancellationToken)
     {
-        using var probe = Command(null, "SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match LIMIT 1 OFFSET $skip");
+        var probe = Reused("SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match LIMIT 1 OFFSET $skip");
         var match = probe.Parameters.Add("$match", SqliteType.Text);
         probe.Parameters.AddWithValue("$skip", RankLimit);
         foreach (var token in Fts5Query.TokenProbes(root))
@@ -196,7 +196,7 @@ public sealed partial class SqliteStore
         string sql, string expression, IReadOnlyList<string> passes, PageState state, SqliteCommand load, CancellationToken cancellationToken)
     {
         // The first candidate after the window (FTS rowids ascending = newest first), or null when the window holds the rest.
-        using var windowEnd = Command(null, """
+        var windowEnd = Reused("""
             SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo ORDER BY rowid LIMIT 1 OFFSET $skip
             """);
         windowEnd.Parameters.AddWithValue("$match", expression);
@@ -248,7 +248,7 @@ public sealed partial class SqliteStore
         string expression, string? titleTier, string dates, PageState state, SqliteCommand load,
         CancellationToken cancellationToken)
     {
-        using var window = Command(null, dates.Length == 0
+        var window = Reused(dates.Length == 0
             ? "SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo ORDER BY rowid LIMIT $n"
             : $"SELECT f.rowid FROM papers_fts f CROSS JOIN search_index s ON s.paper_rowid = -f.rowid WHERE papers_fts MATCH $match AND f.rowid >= $lo{dates} ORDER BY f.rowid LIMIT $n");
         window.Parameters.AddWithValue("$match", expression);
@@ -264,7 +264,7 @@ public sealed partial class SqliteStore
             window.Parameters.AddWithValue("$to", FormatDate(to));
         }
 
-        using var titles = titleTier is null ? null : Command(null, "SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo AND rowid < $hi");
+        var titles = titleTier is null ? null : Reused("SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo AND rowid < $hi");
         titles?.Parameters.AddWithValue("$match", titleTier);
         var titlesLo = titles?.Parameters.Add("$lo", SqliteType.Integer);
         var titlesHi = titles?.Parameters.Add("$hi", SqliteType.Integer);
@@ -340,7 +340,7 @@ public sealed partial class SqliteStore
     /// </summary>
     private async Task<bool?> RunPassAsync(string sql, string? match, long lo, long hi, PageState state, SqliteCommand load, CancellationToken cancellationToken)
     {
-        using var candidates = Command(null, sql);
+        var candidates = Reused(sql);
         if (match is not null)
         {
             candidates.Parameters.AddWithValue("$match", match);
@@ -426,7 +426,7 @@ public sealed partial class SqliteStore
 
     private SqliteCommand LoadCommand()
     {
-        var load = Command(null, """
+        var load = Reused("""
             SELECT s.id, s.day, p.id, p.version, p.title, p.authors_json, p.abstract, p.comments, p.journal_ref, p.doi,
                    p.primary_category, p.subjects_json, p.published,
                    (SELECT min(ap.listing_date) FROM announcement_papers ap WHERE ap.paper_id = s.id)
@@ -436,6 +436,40 @@ public sealed partial class SqliteStore
         load.Parameters.Add("$r", SqliteType.Integer);
         return load;
     }
+
+    /// <summary>
+    /// The search path's statements, prepared once per connection and reused: a search runs five or more, and preparing
+    /// an FTS5 statement costs about as much as running a small one. The caller neither disposes nor keeps the command;
+    /// its parameters are cleared here.
+    /// </summary>
+    private SqliteCommand Reused(string sql)
+    {
+        if (!_reused.TryGetValue(sql, out var command))
+        {
+            if (_reused.Count >= 64)
+            {
+                DisposeReused();
+            }
+
+            command = Command(null, sql);
+            _reused[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    private void DisposeReused()
+    {
+        foreach (var command in _reused.Values)
+        {
+            command.Dispose();
+        }
+
+        _reused.Clear();
+    }
+
+    private readonly Dictionary<string, SqliteCommand> _reused = new(StringComparer.Ordinal);
 
     /// <summary>The page being filled across passes.</summary>
     private sealed class PageState(Query query, SearchFilter filter)

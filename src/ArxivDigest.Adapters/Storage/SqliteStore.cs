@@ -445,6 +445,7 @@ public sealed partial class SqliteStore : IDigestStore
         }
 
         _disposed = true;
+        DisposeReused();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
