@@ -141,7 +141,7 @@ public static class WebPages
         w.Append("<article class=\"paper\">\n");
         TitleBlock(w, page, p, record.Title, labels, language, [], 1, link: false);
         Fields(w, p);
-        Abstracts(w, page, p, record.Abstract, labels, language, []);
+        Abstracts(w, page, p, record.Abstract, labels, language, [], 2);
         w.Append("</article>\n");
 
         w.Append("<section aria-labelledby=\"versions\">\n<h2 id=\"versions\">Versions seen</h2>\n<ol class=\"versions\">\n");
@@ -184,7 +184,7 @@ public static class WebPages
     public static string Search(PageContext page, string? q, string? from, string? to, string? category, int pageNumber, SearchResults? results, string? error)
     {
         var w = new StringBuilder();
-        Open(w, page, string.IsNullOrWhiteSpace(q) ? "Search" : $"Search: {q}", []);
+        Open(w, page, string.IsNullOrWhiteSpace(q) ? "Search" : $"Search: {q}", [], siteSearch: false);
         w.Append("<h1>Search</h1>\n");
         w.Append("<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">\n");
         Input(w, "q", "Query", "search", q, "e.g. \"diffusion policy\" AND cat:cs.RO");
@@ -291,14 +291,15 @@ public static class WebPages
     private static void RenderDigestBody(StringBuilder w, PageContext page, Digest digest, string language, int headingLevel, bool link)
     {
         var labels = Labels.For(digest.Language);
-        w.Append("<p class=\"meta\">").Append(E(labels.Header(digest))).Append("</p>\n");
+        var labelsLang = LabelsTag(labels);
+        w.Append("<p class=\"meta\" lang=\"").Append(labelsLang).Append("\">").Append(E(labels.Header(digest))).Append("</p>\n");
         w.Append("<p class=\"count\">");
         if (link)
         {
             w.Append("<a href=\"").Append(E(DayUrl(digest.Name, digest.ListingDate))).Append("\">").Append(Iso(digest.ListingDate)).Append("</a>: ");
         }
 
-        w.Append(E(labels.Count(digest.Count))).Append(" · status <span class=\"status-").Append(JsonRenderer.StatusName(digest.Status)).Append("\">")
+        w.Append("<span lang=\"").Append(labelsLang).Append("\">").Append(E(labels.Count(digest.Count))).Append("</span> · status <span class=\"status-").Append(JsonRenderer.StatusName(digest.Status)).Append("\">")
             .Append(JsonRenderer.StatusName(digest.Status)).Append("</span></p>\n");
         var h = "h" + N(headingLevel);
         foreach (var group in digest.Groups)
@@ -313,7 +314,13 @@ public static class WebPages
             foreach (var entry in group.Papers)
             {
                 var terms = Terms(entry.Terms.Select(t => string.Join(' ', t)).Append(group.Query).Append(entry.Matched));
-                w.Append("<article class=\"paper\" id=\"arxiv-").Append(E(entry.Paper.Id)).Append("\">\n");
+                w.Append("<article class=\"paper\"");
+                if (!link)
+                {
+                    w.Append(" id=\"arxiv-").Append(E(entry.Paper.Id)).Append('"');
+                }
+
+                w.Append(">\n");
                 TitleBlock(w, page, entry.Paper, entry.Title, labels, language, terms, headingLevel + 1, link: true);
                 if (entry.Tldr is { } tldr)
                 {
@@ -321,7 +328,7 @@ public static class WebPages
                 }
 
                 Fields(w, entry.Paper);
-                Abstracts(w, page, entry.Paper, entry.Abstract, labels, language, terms);
+                Abstracts(w, page, entry.Paper, entry.Abstract, labels, language, terms, headingLevel + 2);
                 w.Append("</article>\n");
             }
 
@@ -395,19 +402,22 @@ public static class WebPages
             .Append("\">html</a></dd>\n</dl>\n");
     }
 
-    private static void Abstracts(StringBuilder w, PageContext page, Paper p, TranslatedText translated, Labels labels, string language, IReadOnlyList<string[]> terms)
+    /// <summary>The abstract and its translation, each under a heading of <paramref name="level"/> (one below the title's).</summary>
+    private static void Abstracts(StringBuilder w, PageContext page, Paper p, TranslatedText translated, Labels labels, string language, IReadOnlyList<string[]> terms, int level)
     {
+        var h = "h" + N(Math.Min(level, 6));
         var mode = page.Languages;
         var hasTranslation = translated.State != TranslationState.Disabled;
         w.Append("<div class=\"abstracts").Append(mode == HtmlLanguages.Both && hasTranslation ? " both" : "").Append("\">\n");
         if (mode != HtmlLanguages.Translation || translated.State != TranslationState.Done)
         {
-            w.Append("<div lang=\"en\"><h4>Abstract</h4><p class=\"abstract\">").Append(HtmlRenderer.Highlight(p.Abstract, terms)).Append("</p></div>\n");
+            w.Append("<div lang=\"en\"><").Append(h).Append(" class=\"abstract-head\">Abstract</").Append(h).Append("><p class=\"abstract\">").Append(HtmlRenderer.Highlight(p.Abstract, terms)).Append("</p></div>\n");
         }
 
         if (mode != HtmlLanguages.Original && hasTranslation)
         {
-            w.Append("<div lang=\"").Append(E(Tag(language))).Append("\"><h4>").Append(E(labels.TranslatedAbstract)).Append("</h4><p class=\"abstract")
+            w.Append("<div lang=\"").Append(E(Tag(language))).Append("\"><").Append(h).Append(" class=\"abstract-head\">").Append(E(labels.TranslatedAbstract))
+                .Append("</").Append(h).Append("><p class=\"abstract")
                 .Append(translated.State == TranslationState.Done ? "" : " missing").Append("\">").Append(E(labels.Translation(translated))).Append("</p></div>\n");
         }
 
@@ -447,6 +457,9 @@ public static class WebPages
 
     private static string Tag(string language) => string.Equals(language, "zh", StringComparison.OrdinalIgnoreCase) ? "zh-CN" : language;
 
+    /// <summary>The language of a digest's fixed words (<see cref="Labels"/> has Chinese and English).</summary>
+    private static string LabelsTag(Labels labels) => ReferenceEquals(labels, Labels.Chinese) ? "zh-CN" : "en";
+
     private static void Feeds(StringBuilder w, string digest)
     {
         var d = E(Uri.EscapeDataString(digest));
@@ -459,7 +472,7 @@ public static class WebPages
         return [("application/rss+xml", $"/digests/{d}/feed.rss"), ("application/atom+xml", $"/digests/{d}/feed.atom")];
     }
 
-    private static void Open(StringBuilder w, PageContext page, string title, IReadOnlyList<(string Type, string Href)> alternates)
+    private static void Open(StringBuilder w, PageContext page, string title, IReadOnlyList<(string Type, string Href)> alternates, bool siteSearch = true)
     {
         w.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         w.Append("<title>").Append(E(title)).Append("</title>\n<link rel=\"stylesheet\" href=\"/assets/site.css\">\n<link rel=\"icon\" href=\"data:,\">\n");
@@ -491,7 +504,15 @@ public static class WebPages
             w.Append(">").Append(name).Append("</a> ");
         }
 
-        w.Append("</nav>\n</header>\n<main id=\"main\">\n");
+        w.Append("</nav>\n");
+        if (siteSearch)
+        {
+            // The search page has its own, fuller form; every other page can start a search from the header.
+            w.Append("<form class=\"site-search\" action=\"/search\" method=\"get\" role=\"search\"><label for=\"site-q\">Search papers</label> ")
+                .Append("<input id=\"site-q\" name=\"q\" type=\"search\"> <button type=\"submit\">Search</button></form>\n");
+        }
+
+        w.Append("</header>\n<main id=\"main\">\n");
     }
 
     private static string Close(StringBuilder w)

@@ -5,42 +5,11 @@ using Microsoft.Playwright;
 namespace ArxivDigest.Tests.Web;
 
 /// <summary>Debian's Chromium (headless, via Playwright) driving the web reader on a real loopback port.</summary>
-public sealed class WebBrowserTests(WebReaderFixture web) : IClassFixture<WebReaderFixture>, IAsyncLifetime
+public sealed class WebBrowserTests(WebReaderFixture web, ChromiumFixture chromium) : IClassFixture<WebReaderFixture>, IClassFixture<ChromiumFixture>
 {
-    private static readonly string[] ChromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(BrowserFactAttribute.ChromiumPath) && Environment.GetEnvironmentVariable("REQUIRE_BROWSER") != "1")
-        {
-            return;
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFactAttribute.ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-    }
-
     private async Task<(IBrowserContext Context, IPage Page, List<string> Dialogs, List<string> Errors)> OpenAsync()
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
         var page = await context.NewPageAsync();
         var dialogs = new List<string>();
         var errors = new List<string>();

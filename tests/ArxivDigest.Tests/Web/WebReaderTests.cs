@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using AngleSharp.Html.Parser;
 using ArxivDigest.Cli.Web;
 
 namespace ArxivDigest.Tests.Web;
@@ -55,13 +56,66 @@ public sealed partial class WebReaderTests(WebReaderFixture web) : IClassFixture
         Assert.Contains("<nav aria-label=\"Site\">", body, StringComparison.Ordinal);
     }
 
+    /// <summary>Every page in every language mode (the structure the accessibility audit also checks, without a browser).</summary>
+    public static TheoryData<string, string> PagesInEveryMode()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var path in ((IEnumerable<object[]>)Pages()).Select(row => (string)row[0]).Append("/search?q=%22unclosed"))
+        {
+            foreach (var mode in new[] { "original", "translation", "both" })
+            {
+                data.Add(path, mode);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PagesInEveryMode))]
+    public async Task Every_page_has_unique_ids_labelled_fields_and_headings_that_go_down_one_level_at_a_time(string path, string mode)
+    {
+        var (_, body) = await GetAsync(path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "lang=" + mode);
+        using var doc = new HtmlParser().ParseDocument(body);
+
+        var ids = doc.QuerySelectorAll("[id]").Select(e => e.Id!).ToList();
+        Assert.Equal([], ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key));
+
+        var levels = doc.QuerySelectorAll("h1, h2, h3, h4, h5, h6").Select(h => h.LocalName[1] - '0').ToList();
+        Assert.Equal(1, levels.Count(l => l == 1));
+        Assert.Equal(1, levels[0]);
+        for (var i = 1; i < levels.Count; i++)
+        {
+            Assert.True(levels[i] <= levels[i - 1] + 1, $"h{levels[i - 1]} then h{levels[i]} (headings: {string.Join(' ', levels.Select(l => "h" + l))})");
+        }
+
+        foreach (var input in doc.QuerySelectorAll("input, select, textarea"))
+        {
+            Assert.True(doc.QuerySelector($"label[for='{input.Id}']") is not null, $"no label for {input.OuterHtml}");
+        }
+
+        Assert.Equal("en", doc.DocumentElement.GetAttribute("lang"));
+        Assert.Equal("Skip to content", doc.QuerySelector("body a")!.TextContent);
+        Assert.Equal("#main", doc.QuerySelector("body a")!.GetAttribute("href"));
+        Assert.True(doc.QuerySelectorAll("[role=search]").Length == 1, "one search landmark per page");
+    }
+
+    [Fact]
+    public async Task Digest_words_in_the_digest_language_are_marked_with_it()
+    {
+        var (_, body) = await GetAsync(Day1Url + "?lang=original");
+        using var doc = new HtmlParser().ParseDocument(body);
+        Assert.Equal("zh-CN", doc.QuerySelector("main p.meta")!.GetAttribute("lang"));
+        Assert.StartsWith("今天共有", doc.QuerySelector("main p.count span[lang='zh-CN']")!.TextContent, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Home_shows_the_latest_digest_with_announcement_time_count_and_status_grouped_by_query()
     {
         var (_, body) = await GetAsync("/");
         Assert.Contains($"<a href=\"{Day2Url}\">{WebReaderFixture.Day2}</a>", body, StringComparison.Ordinal);
         Assert.Contains("发布时间: 2024-08-08 20:00 EDT", body, StringComparison.Ordinal);
-        Assert.Matches("今天共有 [0-9]+ 篇相关文章 · status <span class=\"status-complete\">complete</span>", body);
+        Assert.Matches("<span lang=\"zh-CN\">今天共有 [0-9]+ 篇相关文章</span> · status <span class=\"status-complete\">complete</span>", body);
         Assert.Contains("Keyword: black hole (", body, StringComparison.Ordinal);
         Assert.Contains("Keyword: quantum (", body, StringComparison.Ordinal);
         Assert.DoesNotContain(WebReaderFixture.Day1 + "</a>:", body, StringComparison.Ordinal);
