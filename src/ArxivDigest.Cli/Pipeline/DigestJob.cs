@@ -148,14 +148,14 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 
 
                 var message = $"no new announcement: the {listingDate:yyyy-MM-dd} listing was already processed ({paths[0]}); {NextAnnouncementText(now)}";
-                var delivered = await DeliverPendingAsync(spec, papers, listingDate, cancellationToken);
+                var delivered = await DeliverPendingAsync(spec, papers, listingDate, claim, cancellationToken);
                 await store.FinishRunAsync(runId, listingDate, delivered ? "no-new-announcement" : "partial", message, time.GetUtcNow(), cancellationToken);
                 reporter.Result($"{spec.Name}: {message}");
                 return delivered ? "no-new-announcement" : "partial";
             }
 
-            var status = await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken);
-            await store.FinishRunAsync(runId, listingDate, status, null, time.GetUtcNow(), cancellationToken);
+            var status = await BuildAndWriteAsync(spec, papers, listingDate, claim, cancellationToken);
+            await store.FinishRunAsync(runId, listingDate, status, claim.Lost ? ClaimLostRunMessage : null, time.GetUtcNow(), cancellationToken);
             lastWritten = listingDate;
             return status;
         }
@@ -204,11 +204,24 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             return null;
         }
 
+        // Claimed like today's digest: a run (or another backfill) may be building this very day.
+        await using var claim = await RunClaim.TryAcquireAsync(store, spec.Name, day, claimOwner, time, cancellationToken);
+        if (claim is null)
+        {
+            reporter.Result(RunClaim.SkippedMessage(spec.Name, day));
+            return "skipped";
+        }
+
+        if (await AlreadyCompleteAsync(spec.Name, day, cancellationToken) && paths.All(File.Exists))
+        {
+            return null; // the previous holder of the claim has just finished it
+        }
+
         var runId = await store.StartRunAsync(spec.Name, time.GetUtcNow(), cancellationToken);
         try
         {
-            var status = await BuildAndWriteAsync(spec, papers, day, cancellationToken);
-            await store.FinishRunAsync(runId, day, status, "recovered day", time.GetUtcNow(), cancellationToken);
+            var status = await BuildAndWriteAsync(spec, papers, day, claim, cancellationToken);
+            await store.FinishRunAsync(runId, day, status, claim.Lost ? ClaimLostRunMessage : "recovered day", time.GetUtcNow(), cancellationToken);
             return status;
         }
         catch (Exception e)
@@ -255,13 +268,17 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
                 continue;
             }
 
-            partial |= await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken) == "partial";
+            partial |= await BuildAndWriteAsync(spec, papers, listingDate, claim, cancellationToken) == "partial";
         }
 
         return partial ? ExitCodes.Partial : ExitCodes.Success;
     }
 
-    private async Task<string> BuildAndWriteAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, CancellationToken cancellationToken)
+    /// <summary>The runs table's message for a run that lost its claim before delivering.</summary>
+    private const string ClaimLostRunMessage = "claim lost before delivery: not delivered by this run";
+
+    /// <summary>Builds, writes and (while <paramref name="claim"/> is held) delivers one digest; returns its run status.</summary>
+    private async Task<string> BuildAndWriteAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, RunClaim claim, CancellationToken cancellationToken)
     {
         var digest = await DigestBuilder.BuildAsync(papers, spec, listingDate, time.GetUtcNow(), translator, cancellationToken, tldr: Tldr);
         if (Tldr is { } t)
@@ -303,14 +320,17 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             return status;
         }
 
-        return await DeliverAsync(digest) ? status : "partial";
+        return await DeliverAsync(digest, claim) ? status : "partial";
     }
 
     private IEnumerable<IDeliveryChannel> ChannelsFor(DigestSpec spec) =>
         Channels.Where(c => c.Config.Receives(spec.Name)).Select(c => c.Channel);
 
-    /// <summary>Delivers to the channels that have not had this digest; true when none failed.</summary>
-    private async Task<bool> DeliverAsync(Digest digest)
+    /// <summary>
+    /// Delivers to the channels that have not had this digest; true when none failed and none was withheld. Before
+    /// each send the claim is renewed on the spot: once it is lost, nothing more is sent (the holder delivers).
+    /// </summary>
+    private async Task<bool> DeliverAsync(Digest digest, RunClaim claim)
     {
         var channels = ChannelsFor(new DigestSpec { Name = digest.Name }).ToList();
         if (channels.Count == 0 || Ledger is null)
@@ -319,8 +339,13 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
         }
 
         // Delivery is not interrupted half-way by Ctrl+C: the ledger must say what was sent.
-        var outcomes = await DeliveryFanOut.DeliverAsync(digest, channels, Ledger, settings.Resend, time, CancellationToken.None);
-        foreach (var o in outcomes)
+        var outcomes = await DeliveryFanOut.DeliverAsync(digest, channels, Ledger, settings.Resend, time, CancellationToken.None, claim.StillHeldAsync);
+        if (outcomes.Where(o => o.State == DeliveryState.Withheld).Select(o => o.Channel).ToList() is { Count: > 0 } withheld)
+        {
+            reporter.Warn(claim.LostMessage(withheld));
+        }
+
+        foreach (var o in outcomes.Where(o => o.State != DeliveryState.Withheld))
         {
             var line = o.State switch
             {
@@ -339,11 +364,11 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             }
         }
 
-        return outcomes.All(o => o.State != DeliveryState.Failed);
+        return outcomes.All(o => o.State is not (DeliveryState.Failed or DeliveryState.Withheld));
     }
 
     /// <summary>For an already processed day: delivers to channels that missed it (failed before, or added since).</summary>
-    private async Task<bool> DeliverPendingAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, CancellationToken cancellationToken)
+    private async Task<bool> DeliverPendingAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, RunClaim claim, CancellationToken cancellationToken)
     {
         var channels = ChannelsFor(spec).ToList();
         if (channels.Count == 0 || Ledger is null)
@@ -361,7 +386,7 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
         // Rebuild the same digest (translations come from the cache) and keep the generation time of the files.
         var digest = await DigestBuilder.BuildAsync(papers, spec, listingDate, time.GetUtcNow(), translator, cancellationToken, tldr: Tldr);
         var (_, _) = DigestWriter.Write(settings.Out, digest, settings.Renderers);
-        return await DeliverAsync(digest);
+        return await DeliverAsync(digest, claim);
     }
 
     private async Task<bool> AlreadyCompleteAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
