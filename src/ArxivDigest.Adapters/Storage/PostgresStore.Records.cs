@@ -116,6 +116,21 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
     }
 
     /// <inheritdoc />
+    public Task<bool> HasCompleteRunAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        return RunAsync($"cannot read the runs of {digest} for {listingDate:yyyy-MM-dd}", async c =>
+        {
+            await using var command = Command(c, null, """
+                SELECT EXISTS (SELECT 1 FROM runs WHERE digest = @digest AND listing_date = @date AND status = 'complete')
+                """);
+            command.Parameters.AddWithValue("digest", digest);
+            command.Parameters.AddWithValue("date", listingDate);
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> TryClaimRunAsync(string digest, DateOnly listingDate, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);

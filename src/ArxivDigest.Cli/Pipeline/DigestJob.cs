@@ -389,9 +389,8 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
         return await DeliverAsync(digest, claim);
     }
 
-    private async Task<bool> AlreadyCompleteAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
-        (await store.GetRunsAsync(500, cancellationToken))
-        .Any(r => r.Digest == digest && r.ListingDate == listingDate && r.Status == "complete");
+    private Task<bool> AlreadyCompleteAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
+        store.HasCompleteRunAsync(digest, listingDate, cancellationToken);
 
     /// <summary>How long after an announcement its listing may still be missing before the old one counts as stale.</summary>
     public static readonly TimeSpan StaleGrace = TimeSpan.FromHours(2);

@@ -77,6 +77,12 @@ public interface IPaperStore : IAsyncDisposable
     Task<IReadOnlyList<RunRecord>> GetRunsAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// True when a run of <paramref name="digest"/> for <paramref name="listingDate"/> finished with status "complete"
+    /// (its files written and every channel delivered), however many runs came after it.
+    /// </summary>
+    Task<bool> HasCompleteRunAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Full-text search over the stored papers. Contract for every implementation:
     /// <list type="bullet">
     /// <item>only the latest stored version of each paper id is a candidate (highest version; an unknown version,

@@ -372,6 +372,31 @@ public abstract class StoreContractTests
         Assert.Contains($"run {third + 100} does not exist", missing.Message);
     }
 
+    [StoreFact]
+    public async Task Runs_HasCompleteRun_PerDigestAndDate_HoweverOld()
+    {
+        await using var store = await OpenAsync();
+        var t0 = new DateTimeOffset(2026, 3, 24, 6, 0, 0, TimeSpan.Zero);
+        Assert.False(await store.HasCompleteRunAsync("nlp", Day1, Ct));
+
+        await store.FinishRunAsync(await store.StartRunAsync("nlp", t0, Ct), Day1, "partial", null, t0, Ct);
+        await store.FinishRunAsync(await store.StartRunAsync("nlp", t0, Ct), Day2, "complete", null, t0, Ct);
+        await store.FinishRunAsync(await store.StartRunAsync("physics", t0, Ct), Day1, "complete", null, t0, Ct);
+        Assert.False(await store.HasCompleteRunAsync("nlp", Day1, Ct));
+        Assert.True(await store.HasCompleteRunAsync("nlp", Day2, Ct));
+        Assert.True(await store.HasCompleteRunAsync("physics", Day1, Ct));
+
+        // Completed once, before 501 later runs (hourly cron: "no new announcement"): still complete.
+        await store.FinishRunAsync(await store.StartRunAsync("nlp", t0, Ct), Day1, "complete", null, t0, Ct);
+        for (var i = 0; i < 501; i++)
+        {
+            await store.FinishRunAsync(await store.StartRunAsync("nlp", t0.AddHours(i), Ct), Day2, "no-new-announcement", null, t0.AddHours(i), Ct);
+        }
+
+        Assert.True(await store.HasCompleteRunAsync("nlp", Day1, Ct));
+        Assert.False(await store.HasCompleteRunAsync("nlp", Day1.AddDays(-1), Ct));
+    }
+
     // ---- history and resumable jobs -----------------------------------------------------------------------------
 
     [StoreFact]
