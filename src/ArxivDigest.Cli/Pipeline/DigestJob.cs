@@ -12,6 +12,9 @@ using ArxivDigest.Translation;
 
 namespace ArxivDigest.Cli.Pipeline;
 
+/// <summary>The digests <see cref="DigestJob.WriteStoredDaysAsync"/> wrote, oldest day first, and whether any was partial.</summary>
+public sealed record StoredDaysWritten(IReadOnlyList<(string Digest, DateOnly Day)> Written, bool Partial);
+
 /// <summary>
 /// The pipeline: fetch each category once → store → pick the announcement → filter → translate → render → write.
 /// One instance per invocation.
@@ -82,7 +85,7 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
         var recovered = await catchUp.RunAsync(before, fetched, cancellationToken);
         var partial = recovered.Incomplete;
         DateOnly? newest = null;
-        partial |= await WriteStoredDaysAsync(recovered.Days, cancellationToken);
+        partial |= (await WriteStoredDaysAsync(recovered.Days, cancellationToken)).Partial;
         foreach (var spec in settings.Digests)
         {
             var status = await RunDigestAsync(spec, fetched, cancellationToken);
@@ -167,22 +170,30 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
     }
 
     /// <summary>
-    /// Writes (and delivers) each digest for stored days recovered by a catch-up or backfill, oldest first; a day
-    /// whose digest is already complete with its files in place is not written again. True when any was partial.
+    /// Writes (and delivers) each configured digest for stored days (recovered by a catch-up, or any stored day of a
+    /// backfill range), oldest first. A digest is written for a day only when one of its categories has a stored
+    /// announcement that day and the day is not already done: a complete run recorded with its files in place (the
+    /// test of <c>run</c>). Each day is claimed as <c>run</c> claims it, and deliveries go through the ledger, so
+    /// nothing is delivered twice. Says which (digest, day) were written and whether any was partial.
     /// </summary>
-    public async Task<bool> WriteStoredDaysAsync(IReadOnlyList<DateOnly> days, CancellationToken cancellationToken)
+    public async Task<StoredDaysWritten> WriteStoredDaysAsync(IEnumerable<DateOnly> days, CancellationToken cancellationToken)
     {
         var partial = false;
-        foreach (var day in days.Order())
+        var written = new List<(string Digest, DateOnly Day)>();
+        foreach (var day in days.Distinct().Order())
         {
             foreach (var spec in settings.Digests)
             {
                 var status = await WriteStoredDayAsync(spec, day, cancellationToken);
                 partial |= status == "partial";
+                if (status is not (null or "skipped"))
+                {
+                    written.Add((spec.Name, day));
+                }
             }
         }
 
-        return partial;
+        return new StoredDaysWritten(written, partial);
     }
 
     private async Task<string?> WriteStoredDayAsync(DigestSpec spec, DateOnly day, CancellationToken cancellationToken)
