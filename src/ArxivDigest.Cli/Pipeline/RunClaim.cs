@@ -45,12 +45,6 @@ public sealed class RunClaim : IAsyncDisposable
         timer = time.CreateTimer(_ => Renew(), null, RenewEvery, RenewEvery);
     }
 
-    /// <summary>The digest this claim is on.</summary>
-    public string Digest => digest;
-
-    /// <summary>The listing date this claim is on.</summary>
-    public DateOnly ListingDate => listingDate;
-
     /// <summary>True once a renewal found the claim taken over or gone: this instance must not deliver.</summary>
     public bool Lost => lost;
 
