@@ -82,11 +82,12 @@ public static class CliApp
         })));
 
         var backfill = new Command("backfill",
-            "Store missed days: the last five announcements from /list/<cat>/recent + the API, with digests; older dates as OAI-PMH history (resumable)");
+            "Store missed days (the last five announcements from /list/<cat>/recent + the API; older dates as OAI-PMH history, resumable) "
+            + "and write the digests that stored days of the range lack");
         var from = new Option<string>("--from")
         {
             Description = "First date. Within the last five announcements: a listing date. Older: an OAI-PMH datestamp, which is a record's "
-                + "LAST-MODIFIED date, not its submission or announcement date (history only, no digests)",
+                + "LAST-MODIFIED date, not its submission or announcement date (history, no digests; days stored earlier still get theirs)",
             HelpName = "YYYY-MM-DD",
             Required = true,
         };

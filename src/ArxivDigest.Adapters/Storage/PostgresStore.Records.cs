@@ -116,6 +116,21 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
     }
 
     /// <inheritdoc />
+    public Task<bool> HasCompleteRunAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        return RunAsync($"cannot read the runs of {digest} for {listingDate:yyyy-MM-dd}", async c =>
+        {
+            await using var command = Command(c, null, """
+                SELECT EXISTS (SELECT 1 FROM runs WHERE digest = @digest AND listing_date = @date AND status = 'complete')
+                """);
+            command.Parameters.AddWithValue("digest", digest);
+            command.Parameters.AddWithValue("date", listingDate);
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> TryClaimRunAsync(string digest, DateOnly listingDate, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
@@ -136,6 +151,26 @@ public sealed partial class PostgresStore : ITranslationCache, IDeliveryLedger
             command.Parameters.AddWithValue("claimedAt", SqliteStore.FormatTime(now));
             command.Parameters.AddWithValue("expiresAt", (now + lease).ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("nowMs", now.ToUnixTimeMilliseconds());
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RenewRunClaimAsync(string digest, DateOnly listingDate, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(owner);
+        return RunAsync($"cannot renew the claim on the {digest} run of {listingDate:yyyy-MM-dd}", async c =>
+        {
+            // Only the owner's row is touched: a claim taken over (another owner) or released (no row) stays lost.
+            await using var command = Command(c, null, """
+                UPDATE run_claims SET expires_at = @expiresAt
+                WHERE digest = @digest AND listing_date = @date AND owner = @owner
+                """);
+            command.Parameters.AddWithValue("digest", digest);
+            command.Parameters.AddWithValue("date", listingDate);
+            command.Parameters.AddWithValue("owner", owner);
+            command.Parameters.AddWithValue("expiresAt", (now + lease).ToUnixTimeMilliseconds());
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
     }

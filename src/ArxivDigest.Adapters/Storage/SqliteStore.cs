@@ -436,6 +436,26 @@ public sealed partial class SqliteStore : IDigestStore
         }
     }
 
+    /// <inheritdoc />
+    public async Task<bool> HasCompleteRunAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var command = Command(null, """
+                SELECT EXISTS (SELECT 1 FROM runs WHERE digest = $digest AND listing_date = $date AND status = 'complete')
+                """);
+            command.Parameters.AddWithValue("$digest", digest);
+            command.Parameters.AddWithValue("$date", FormatDate(listingDate));
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 1;
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail($"cannot read the runs of {digest} for {FormatDate(listingDate)}", ex);
+        }
+    }
+
     /// <summary>Closes the connection (and with it the file).</summary>
     public async ValueTask DisposeAsync()
     {

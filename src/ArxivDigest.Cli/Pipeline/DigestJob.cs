@@ -12,6 +12,9 @@ using ArxivDigest.Translation;
 
 namespace ArxivDigest.Cli.Pipeline;
 
+/// <summary>The digests <see cref="DigestJob.WriteStoredDaysAsync"/> wrote, oldest day first, and whether any was partial.</summary>
+public sealed record StoredDaysWritten(IReadOnlyList<(string Digest, DateOnly Day)> Written, bool Partial);
+
 /// <summary>
 /// The pipeline: fetch each category once → store → pick the announcement → filter → translate → render → write.
 /// One instance per invocation.
@@ -82,7 +85,7 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
         var recovered = await catchUp.RunAsync(before, fetched, cancellationToken);
         var partial = recovered.Incomplete;
         DateOnly? newest = null;
-        partial |= await WriteStoredDaysAsync(recovered.Days, cancellationToken);
+        partial |= (await WriteStoredDaysAsync(recovered.Days, cancellationToken)).Partial;
         foreach (var spec in settings.Digests)
         {
             var status = await RunDigestAsync(spec, fetched, cancellationToken);
@@ -148,14 +151,14 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
 
 
                 var message = $"no new announcement: the {listingDate:yyyy-MM-dd} listing was already processed ({paths[0]}); {NextAnnouncementText(now)}";
-                var delivered = await DeliverPendingAsync(spec, papers, listingDate, cancellationToken);
+                var delivered = await DeliverPendingAsync(spec, papers, listingDate, claim, cancellationToken);
                 await store.FinishRunAsync(runId, listingDate, delivered ? "no-new-announcement" : "partial", message, time.GetUtcNow(), cancellationToken);
                 reporter.Result($"{spec.Name}: {message}");
                 return delivered ? "no-new-announcement" : "partial";
             }
 
-            var status = await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken);
-            await store.FinishRunAsync(runId, listingDate, status, null, time.GetUtcNow(), cancellationToken);
+            var status = await BuildAndWriteAsync(spec, papers, listingDate, claim, cancellationToken);
+            await store.FinishRunAsync(runId, listingDate, status, claim.Lost ? ClaimLostRunMessage : null, time.GetUtcNow(), cancellationToken);
             lastWritten = listingDate;
             return status;
         }
@@ -167,22 +170,30 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
     }
 
     /// <summary>
-    /// Writes (and delivers) each digest for stored days recovered by a catch-up or backfill, oldest first; a day
-    /// whose digest is already complete with its files in place is not written again. True when any was partial.
+    /// Writes (and delivers) each configured digest for stored days (recovered by a catch-up, or any stored day of a
+    /// backfill range), oldest first. A digest is written for a day only when one of its categories has a stored
+    /// announcement that day and the day is not already done: a complete run recorded with its files in place (the
+    /// test of <c>run</c>). Each day is claimed as <c>run</c> claims it, and deliveries go through the ledger, so
+    /// nothing is delivered twice. Says which (digest, day) were written and whether any was partial.
     /// </summary>
-    public async Task<bool> WriteStoredDaysAsync(IReadOnlyList<DateOnly> days, CancellationToken cancellationToken)
+    public async Task<StoredDaysWritten> WriteStoredDaysAsync(IEnumerable<DateOnly> days, CancellationToken cancellationToken)
     {
         var partial = false;
-        foreach (var day in days.Order())
+        var written = new List<(string Digest, DateOnly Day)>();
+        foreach (var day in days.Distinct().Order())
         {
             foreach (var spec in settings.Digests)
             {
                 var status = await WriteStoredDayAsync(spec, day, cancellationToken);
                 partial |= status == "partial";
+                if (status is not (null or "skipped"))
+                {
+                    written.Add((spec.Name, day));
+                }
             }
         }
 
-        return partial;
+        return new StoredDaysWritten(written, partial);
     }
 
     private async Task<string?> WriteStoredDayAsync(DigestSpec spec, DateOnly day, CancellationToken cancellationToken)
@@ -204,11 +215,24 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             return null;
         }
 
+        // Claimed like today's digest: a run (or another backfill) may be building this very day.
+        await using var claim = await RunClaim.TryAcquireAsync(store, spec.Name, day, claimOwner, time, cancellationToken);
+        if (claim is null)
+        {
+            reporter.Result(RunClaim.SkippedMessage(spec.Name, day));
+            return "skipped";
+        }
+
+        if (await AlreadyCompleteAsync(spec.Name, day, cancellationToken) && paths.All(File.Exists))
+        {
+            return null; // the previous holder of the claim has just finished it
+        }
+
         var runId = await store.StartRunAsync(spec.Name, time.GetUtcNow(), cancellationToken);
         try
         {
-            var status = await BuildAndWriteAsync(spec, papers, day, cancellationToken);
-            await store.FinishRunAsync(runId, day, status, "recovered day", time.GetUtcNow(), cancellationToken);
+            var status = await BuildAndWriteAsync(spec, papers, day, claim, cancellationToken);
+            await store.FinishRunAsync(runId, day, status, claim.Lost ? ClaimLostRunMessage : "recovered day", time.GetUtcNow(), cancellationToken);
             return status;
         }
         catch (Exception e)
@@ -255,13 +279,17 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
                 continue;
             }
 
-            partial |= await BuildAndWriteAsync(spec, papers, listingDate, cancellationToken) == "partial";
+            partial |= await BuildAndWriteAsync(spec, papers, listingDate, claim, cancellationToken) == "partial";
         }
 
         return partial ? ExitCodes.Partial : ExitCodes.Success;
     }
 
-    private async Task<string> BuildAndWriteAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, CancellationToken cancellationToken)
+    /// <summary>The runs table's message for a run that lost its claim before delivering.</summary>
+    private const string ClaimLostRunMessage = "claim lost before delivery: not delivered by this run";
+
+    /// <summary>Builds, writes and (while <paramref name="claim"/> is held) delivers one digest; returns its run status.</summary>
+    private async Task<string> BuildAndWriteAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, RunClaim claim, CancellationToken cancellationToken)
     {
         var digest = await DigestBuilder.BuildAsync(papers, spec, listingDate, time.GetUtcNow(), translator, cancellationToken, tldr: Tldr);
         if (Tldr is { } t)
@@ -303,14 +331,17 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             return status;
         }
 
-        return await DeliverAsync(digest) ? status : "partial";
+        return await DeliverAsync(digest, claim) ? status : "partial";
     }
 
     private IEnumerable<IDeliveryChannel> ChannelsFor(DigestSpec spec) =>
         Channels.Where(c => c.Config.Receives(spec.Name)).Select(c => c.Channel);
 
-    /// <summary>Delivers to the channels that have not had this digest; true when none failed.</summary>
-    private async Task<bool> DeliverAsync(Digest digest)
+    /// <summary>
+    /// Delivers to the channels that have not had this digest; true when none failed and none was withheld. Before
+    /// each send the claim is renewed on the spot: once it is lost, nothing more is sent (the holder delivers).
+    /// </summary>
+    private async Task<bool> DeliverAsync(Digest digest, RunClaim claim)
     {
         var channels = ChannelsFor(new DigestSpec { Name = digest.Name }).ToList();
         if (channels.Count == 0 || Ledger is null)
@@ -319,8 +350,13 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
         }
 
         // Delivery is not interrupted half-way by Ctrl+C: the ledger must say what was sent.
-        var outcomes = await DeliveryFanOut.DeliverAsync(digest, channels, Ledger, settings.Resend, time, CancellationToken.None);
-        foreach (var o in outcomes)
+        var outcomes = await DeliveryFanOut.DeliverAsync(digest, channels, Ledger, settings.Resend, time, CancellationToken.None, claim.StillHeldAsync);
+        if (outcomes.Where(o => o.State == DeliveryState.Withheld).Select(o => o.Channel).ToList() is { Count: > 0 } withheld)
+        {
+            reporter.Warn(claim.LostMessage(withheld));
+        }
+
+        foreach (var o in outcomes.Where(o => o.State != DeliveryState.Withheld))
         {
             var line = o.State switch
             {
@@ -339,11 +375,11 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
             }
         }
 
-        return outcomes.All(o => o.State != DeliveryState.Failed);
+        return outcomes.All(o => o.State is not (DeliveryState.Failed or DeliveryState.Withheld));
     }
 
     /// <summary>For an already processed day: delivers to channels that missed it (failed before, or added since).</summary>
-    private async Task<bool> DeliverPendingAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, CancellationToken cancellationToken)
+    private async Task<bool> DeliverPendingAsync(DigestSpec spec, IReadOnlyList<Paper> papers, DateOnly listingDate, RunClaim claim, CancellationToken cancellationToken)
     {
         var channels = ChannelsFor(spec).ToList();
         if (channels.Count == 0 || Ledger is null)
@@ -361,12 +397,11 @@ public sealed class DigestJob(Settings settings, IPaperStore store, PoliteHttpCl
         // Rebuild the same digest (translations come from the cache) and keep the generation time of the files.
         var digest = await DigestBuilder.BuildAsync(papers, spec, listingDate, time.GetUtcNow(), translator, cancellationToken, tldr: Tldr);
         var (_, _) = DigestWriter.Write(settings.Out, digest, settings.Renderers);
-        return await DeliverAsync(digest);
+        return await DeliverAsync(digest, claim);
     }
 
-    private async Task<bool> AlreadyCompleteAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
-        (await store.GetRunsAsync(500, cancellationToken))
-        .Any(r => r.Digest == digest && r.ListingDate == listingDate && r.Status == "complete");
+    private Task<bool> AlreadyCompleteAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken) =>
+        store.HasCompleteRunAsync(digest, listingDate, cancellationToken);
 
     /// <summary>How long after an announcement its listing may still be missing before the old one counts as stale.</summary>
     public static readonly TimeSpan StaleGrace = TimeSpan.FromHours(2);

@@ -37,6 +37,9 @@ public enum DeliveryState
 
     /// <summary>An earlier send was interrupted (crash) and may have arrived; not resent without <c>resend</c>.</summary>
     Interrupted,
+
+    /// <summary>Not sent and not recorded: the fan-out's guard said this instance may no longer deliver (a lost run claim).</summary>
+    Withheld,
 }
 
 /// <summary>
@@ -44,15 +47,19 @@ public enum DeliveryState
 /// outcome in the ledger. One channel failing never stops the others (the failure policy lives here, not in channels).
 /// At most once: the ledger says "sending" before each send, so a process killed between the send and its record
 /// leaves a trace; that channel is then reported as <see cref="DeliveryState.Interrupted"/>, not sent again.
+/// <paramref name="mayDeliver"/>, when given, is asked before each send; once it says false, that channel and every
+/// later one are <see cref="DeliveryState.Withheld"/>: neither sent nor recorded, left to whoever may deliver.
 /// </summary>
 public static class DeliveryFanOut
 {
     public static async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(
-        Digest digest, IReadOnlyList<IDeliveryChannel> channels, IDeliveryLedger ledger, bool resend, TimeProvider time, CancellationToken cancellationToken)
+        Digest digest, IReadOnlyList<IDeliveryChannel> channels, IDeliveryLedger ledger, bool resend, TimeProvider time, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<bool>>? mayDeliver = null)
     {
         var done = resend ? new HashSet<string>() : await ledger.GetDeliveredChannelsAsync(digest.Name, digest.ListingDate, cancellationToken);
         var interrupted = resend ? new HashSet<string>() : await ledger.GetInterruptedChannelsAsync(digest.Name, digest.ListingDate, cancellationToken);
         var outcomes = new List<DeliveryOutcome>();
+        var withheld = false;
         foreach (var channel in channels)
         {
             if (done.Contains(channel.Name))
@@ -64,6 +71,13 @@ public static class DeliveryFanOut
             if (interrupted.Contains(channel.Name))
             {
                 outcomes.Add(new DeliveryOutcome(channel.Name, DeliveryState.Interrupted));
+                continue;
+            }
+
+            if (withheld || (mayDeliver is not null && !await mayDeliver(cancellationToken)))
+            {
+                withheld = true;
+                outcomes.Add(new DeliveryOutcome(channel.Name, DeliveryState.Withheld));
                 continue;
             }
 

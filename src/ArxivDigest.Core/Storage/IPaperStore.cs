@@ -77,6 +77,12 @@ public interface IPaperStore : IAsyncDisposable
     Task<IReadOnlyList<RunRecord>> GetRunsAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// True when a run of <paramref name="digest"/> for <paramref name="listingDate"/> finished with status "complete"
+    /// (its files written and every channel delivered), however many runs came after it.
+    /// </summary>
+    Task<bool> HasCompleteRunAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Full-text search over the stored papers. Contract for every implementation:
     /// <list type="bullet">
     /// <item>only the latest stored version of each paper id is a candidate (highest version; an unknown version,
@@ -106,6 +112,17 @@ public interface IPaperStore : IAsyncDisposable
     /// several claimants racing, exactly one wins.
     /// </summary>
     Task<bool> TryClaimRunAsync(string digest, DateOnly listingDate, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Extends the lease of the claim <paramref name="owner"/> holds on <paramref name="digest"/> for
+    /// <paramref name="listingDate"/> to <paramref name="now"/> + <paramref name="lease"/>, while a long run is still
+    /// building or delivering it. True when <paramref name="owner"/> still holds the claim (also when its lease had
+    /// lapsed but nobody took it over, since then nobody else has run it); false when the claim is gone (released) or
+    /// belongs to another owner (taken over after lapsing): the claim is lost, and the caller must not deliver. Never
+    /// creates a claim. Atomic against <see cref="TryClaimRunAsync"/>. Unlike the other methods, safe to call
+    /// concurrently with any other call on the same instance: a renewal timer runs beside the pipeline.
+    /// </summary>
+    Task<bool> RenewRunClaimAsync(string digest, DateOnly listingDate, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>The owner of the claim on <paramref name="digest"/> for <paramref name="listingDate"/>, live or expired; null when none.</summary>
     Task<string?> GetRunClaimOwnerAsync(string digest, DateOnly listingDate, CancellationToken cancellationToken);

@@ -1,7 +1,16 @@
+using System.Collections.Concurrent;
+using System.Net;
 using System.Text.Json;
 using ArxivDigest.Arxiv;
 using ArxivDigest.Storage;
 using ArxivDigest.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ArxivDigest.Tests.Cli;
 
@@ -18,6 +27,10 @@ public sealed class BackfillTests : IAsyncLifetime
 
     private FakeArxivServer server = null!;
     private readonly CliRunner cli = new() { Time = new ShiftedTime(Now) };
+    private WebApplication? hooks;
+
+    /// <summary>What the webhook channel received: (digest name, listing date) of each delivery.</summary>
+    private readonly ConcurrentQueue<(string Digest, string Date)> delivered = new();
 
     public async Task InitializeAsync()
     {
@@ -32,7 +45,46 @@ public sealed class BackfillTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await server.DisposeAsync();
+        if (hooks is not null)
+        {
+            await hooks.DisposeAsync();
+        }
+
         cli.Dispose();
+    }
+
+    /// <summary>Starts a webhook receiver and writes a config file with one webhook channel (and the given digests).</summary>
+    private async Task<string> ConfigWithChannelAsync(string digests = "")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        hooks = builder.Build();
+        hooks.MapPost("/hook", async (HttpContext ctx) =>
+        {
+            using var json = await JsonDocument.ParseAsync(ctx.Request.Body);
+            delivered.Enqueue((json.RootElement.GetProperty("name").GetString()!, json.RootElement.GetProperty("listingDate").GetString()!));
+            return Results.Ok();
+        });
+        await hooks.StartAsync();
+        var url = hooks.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var path = Path.Combine(cli.Dir, "config.toml");
+        File.WriteAllText(path, $"""
+            formats = ["json"]
+
+            [[channel]]
+            name = "team"
+            type = "webhook"
+            url = "{url}/hook"
+            {digests}
+            """);
+        return path;
+    }
+
+    private async Task<IReadOnlyList<RunRecord>> RunsAsync()
+    {
+        await using var store = await SqliteStore.OpenAsync(cli.Db, CancellationToken.None);
+        return await store.GetRunsAsync(1000, CancellationToken.None);
     }
 
     /// <summary>Stores the astro-ph day <paramref name="day"/> of the pastweek page, as an earlier run would have.</summary>
@@ -44,9 +96,12 @@ public sealed class BackfillTests : IAsyncLifetime
         await store.SaveAnnouncementAsync(announcement, "listing", Now.AddDays(-4), CancellationToken.None);
     }
 
-    private Task<CliResult> Run() => cli.RunJobAsync(
-        "run", "--arxiv-url", server.Url, "--api-url", server.Url, "--request-interval", Interval,
-        "--category", "astro-ph", "--query", "galaxy", "--format", "json");
+    private Task<CliResult> Run(params string[] extra) => cli.RunJobAsync(
+        "run",
+        [
+            "--arxiv-url", server.Url, "--api-url", server.Url, "--request-interval", Interval,
+            "--category", "astro-ph", "--query", "galaxy", "--format", "json", .. extra,
+        ]);
 
     private Task<CliResult> Backfill(params string[] extra) => cli.RunJobAsync(
         "backfill",
@@ -155,6 +210,111 @@ public sealed class BackfillTests : IAsyncLifetime
         Assert.True(File.Exists(DigestJson("2024-11-21")));
         Assert.False(File.Exists(DigestJson("2024-11-19")));
         Assert.DoesNotContain(server.Requests, r => r.Path == "/oai");
+    }
+
+    [Fact]
+    public async Task Backfill_writes_the_digest_of_every_stored_day_without_one_once_and_leaves_a_day_with_its_digest_alone()
+    {
+        var config = await ConfigWithChannelAsync();
+        var today = await Run("--config", config); // a fresh store: 22 Nov stored, written and delivered; nothing caught up
+        Assert.True(today.ExitCode == 0, today.Stderr);
+        var todaysFile = File.ReadAllText(DigestJson("2024-11-22"));
+        await SeedAsync(D("2024-11-19")); // stored by a run that died before writing its digest
+        var runsBefore = (await RunsAsync()).Count;
+
+        var result = await Backfill("--from", "2024-11-18", "--to", "2024-11-22", "--category", "astro-ph", "--config", config);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("backfilled 3 days from /recent: 2024-11-18, 2024-11-20, 2024-11-21", result.Stdout);
+        Assert.Contains("digests written: default for 4 days (2024-11-18, 2024-11-19, 2024-11-20, 2024-11-21)", result.Stdout);
+        Assert.Contains("default: delivered to team", result.Stdout);
+        foreach (var date in new[] { "2024-11-18", "2024-11-19", "2024-11-20", "2024-11-21" })
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(DigestJson(date)));
+            Assert.Equal(date, json.RootElement.GetProperty("listingDate").GetString());
+            Assert.Equal("complete", json.RootElement.GetProperty("status").GetString());
+        }
+
+        // The day with its digest: not rebuilt, not recorded again, not delivered again.
+        Assert.DoesNotContain("2024-11-22 listing", result.Stdout);
+        Assert.Equal(todaysFile, File.ReadAllText(DigestJson("2024-11-22")));
+        var runs = await RunsAsync();
+        Assert.Single(runs, r => r.ListingDate == D("2024-11-22"));
+        Assert.Equal(runsBefore + 4, runs.Count);
+        Assert.Equal(
+            ["2024-11-18", "2024-11-19", "2024-11-20", "2024-11-21", "2024-11-22"],
+            delivered.Select(d => d.Date).Order());
+
+        // The stored day keeps its own copy (from the seed), not the /recent one.
+        await using (var store = await SqliteStore.OpenAsync(cli.Db, CancellationToken.None))
+        {
+            Assert.Equal("listing", (await store.GetAnnouncementAsync("astro-ph", D("2024-11-19"), CancellationToken.None))!.Source);
+        }
+
+        // Again: every day has its digest; nothing is written or delivered.
+        var again = await Backfill("--from", "2024-11-18", "--to", "2024-11-22", "--category", "astro-ph", "--config", config);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("backfill 2024-11-18..2024-11-22: no digest written, every stored day already has its digests", again.Stdout);
+        Assert.DoesNotContain(" listing (announced", again.Stdout);
+        Assert.Equal(5, delivered.Count);
+        Assert.Equal(runsBefore + 4, (await RunsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Backfill_writes_a_digest_added_to_the_config_later_for_a_stored_day_and_leaves_the_existing_digest_alone()
+    {
+        const string galaxies = """
+
+            [[digest]]
+            name = "galaxies"
+            categories = ["astro-ph"]
+            queries = ["galaxy"]
+            """;
+        const string stars = """
+
+            [[digest]]
+            name = "stars"
+            categories = ["astro-ph"]
+            queries = ["star"]
+            """;
+        var config = await ConfigWithChannelAsync(galaxies);
+        var common = new[] { "--arxiv-url", server.Url, "--api-url", server.Url, "--request-interval", Interval, "--config", config };
+        var first = await cli.RunJobAsync("run", common);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal([("galaxies", "2024-11-22")], delivered);
+        File.AppendAllText(config, stars);
+
+        var result = await cli.RunJobAsync("backfill", ["--from", "2024-11-22", "--to", "2024-11-22", .. common]);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("backfill 2024-11-22..2024-11-22: every listed day is already stored", result.Stdout);
+        Assert.Contains("digests written: stars for 1 day (2024-11-22)", result.Stdout);
+        Assert.Contains("stars: delivered to team", result.Stdout);
+        Assert.DoesNotContain("galaxies:", result.Stdout);
+        Assert.True(File.Exists(Path.Combine(cli.Out, "stars", "2024-11-22.json")));
+        Assert.Equal([("galaxies", "2024-11-22"), ("stars", "2024-11-22")], delivered);
+        Assert.DoesNotContain(server.Requests, r => r.Path == "/api/query");
+    }
+
+    [Fact]
+    public async Task Backfill_of_a_range_older_than_the_recent_window_writes_the_digest_of_a_day_stored_there()
+    {
+        // Tue 12 Nov, older than /recent's five announcements, was stored by an earlier run that wrote no digest.
+        var day = ListingPageParser.ParseRecent(RecentPages.PastWeek(), "astro-ph", "seed").Single(a => a.ListingDate == D("2024-11-18"));
+        await using (var store = await SqliteStore.OpenAsync(cli.Db, CancellationToken.None))
+        {
+            await store.SaveAnnouncementAsync(day with { ListingDate = D("2024-11-12") }, "listing", Now.AddDays(-10), CancellationToken.None);
+        }
+
+        var result = await Backfill("--from", "2024-11-12", "--to", "2024-11-13", "--category", "astro-ph");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("history: OAI-PMH set physics:astro-ph", result.Stdout);
+        Assert.Contains("digests written: default for 1 day (2024-11-12)", result.Stdout);
+        using var json = JsonDocument.Parse(File.ReadAllText(DigestJson("2024-11-12")));
+        Assert.Equal("2024-11-12", json.RootElement.GetProperty("listingDate").GetString());
+        Assert.DoesNotContain(server.Requests, r => r.Path.EndsWith("/recent", StringComparison.Ordinal));
+        Assert.False(File.Exists(DigestJson("2024-11-13")));
     }
 
     [Fact]

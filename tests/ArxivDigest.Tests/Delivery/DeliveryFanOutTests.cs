@@ -83,6 +83,25 @@ public sealed class DeliveryFanOutTests : IAsyncLifetime
         Assert.Empty(await store.GetDeliveredChannelsAsync("other", Digest.ListingDate, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Once_the_guard_says_no_the_remaining_channels_are_withheld_neither_sent_nor_recorded()
+    {
+        var a = new Channel("a");
+        var b = new Channel("b");
+        var c = new Channel("c");
+        var asked = 0;
+
+        // The guard allows the first send only (as a run claim lost during the first delivery would).
+        var outcomes = await DeliveryFanOut.DeliverAsync(Digest, [a, b, c], store, false, TimeProvider.System, CancellationToken.None,
+            _ => Task.FromResult(++asked == 1));
+
+        Assert.Equal([DeliveryState.Delivered, DeliveryState.Withheld, DeliveryState.Withheld], outcomes.Select(o => o.State));
+        Assert.Equal(2, asked); // not asked again once it said no
+        Assert.Equal([1, 0, 0], new[] { a.Sent, b.Sent, c.Sent });
+        Assert.Equal(new HashSet<string> { "a" }, await store.GetDeliveredChannelsAsync("default", Digest.ListingDate, CancellationToken.None));
+        Assert.Empty(await store.GetInterruptedChannelsAsync("default", Digest.ListingDate, CancellationToken.None));
+    }
+
     private sealed class Channel(string name) : IDeliveryChannel
     {
         public string Name => name;

@@ -372,6 +372,31 @@ public abstract class StoreContractTests
         Assert.Contains($"run {third + 100} does not exist", missing.Message);
     }
 
+    [StoreFact]
+    public async Task Runs_HasCompleteRun_PerDigestAndDate_HoweverOld()
+    {
+        await using var store = await OpenAsync();
+        var t0 = new DateTimeOffset(2026, 3, 24, 6, 0, 0, TimeSpan.Zero);
+        Assert.False(await store.HasCompleteRunAsync("nlp", Day1, Ct));
+
+        await store.FinishRunAsync(await store.StartRunAsync("nlp", t0, Ct), Day1, "partial", null, t0, Ct);
+        await store.FinishRunAsync(await store.StartRunAsync("nlp", t0, Ct), Day2, "complete", null, t0, Ct);
+        await store.FinishRunAsync(await store.StartRunAsync("physics", t0, Ct), Day1, "complete", null, t0, Ct);
+        Assert.False(await store.HasCompleteRunAsync("nlp", Day1, Ct));
+        Assert.True(await store.HasCompleteRunAsync("nlp", Day2, Ct));
+        Assert.True(await store.HasCompleteRunAsync("physics", Day1, Ct));
+
+        // Completed once, before 501 later runs (hourly cron: "no new announcement"): still complete.
+        await store.FinishRunAsync(await store.StartRunAsync("nlp", t0, Ct), Day1, "complete", null, t0, Ct);
+        for (var i = 0; i < 501; i++)
+        {
+            await store.FinishRunAsync(await store.StartRunAsync("nlp", t0.AddHours(i), Ct), Day2, "no-new-announcement", null, t0.AddHours(i), Ct);
+        }
+
+        Assert.True(await store.HasCompleteRunAsync("nlp", Day1, Ct));
+        Assert.False(await store.HasCompleteRunAsync("nlp", Day1.AddDays(-1), Ct));
+    }
+
     // ---- history and resumable jobs -----------------------------------------------------------------------------
 
     [StoreFact]
@@ -507,6 +532,67 @@ public abstract class StoreContractTests
         Assert.False(await a.TryClaimRunAsync("nlp", Day1, "a", Fetched1.AddMinutes(42) + lease - TimeSpan.FromSeconds(1), lease, Ct));
         Assert.True(await a.TryClaimRunAsync("nlp", Day1, "a", Fetched1.AddMinutes(42) + lease, lease, Ct));
         Assert.Equal(["a", "b"], await StringsAsync("SELECT owner FROM run_claims WHERE digest = 'nlp' ORDER BY listing_date"));
+    }
+
+    [StoreFact]
+    public async Task RunClaims_RenewExtendsOnlyTheOwnersClaim_LostClaimStaysLost()
+    {
+        await using var a = await OpenAsync();
+        await using var b = await OpenAsync();
+        var lease = TimeSpan.FromMinutes(30);
+
+        Assert.False(await a.RenewRunClaimAsync("nlp", Day1, "a", Fetched1, lease, Ct)); // never creates a claim
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM run_claims"));
+
+        // Renewed at +20 and +40 min, the claim is still held at +60 min, past the first lease's end.
+        Assert.True(await a.TryClaimRunAsync("nlp", Day1, "a", Fetched1, lease, Ct));
+        Assert.True(await a.RenewRunClaimAsync("nlp", Day1, "a", Fetched1.AddMinutes(20), lease, Ct));
+        Assert.True(await a.RenewRunClaimAsync("nlp", Day1, "a", Fetched1.AddMinutes(40), lease, Ct));
+        Assert.False(await b.TryClaimRunAsync("nlp", Day1, "b", Fetched1.AddMinutes(60), lease, Ct));
+        Assert.False(await b.RenewRunClaimAsync("nlp", Day1, "b", Fetched1.AddMinutes(60), lease, Ct)); // not b's to renew
+        Assert.Equal(["a"], await StringsAsync("SELECT owner FROM run_claims"));
+        Assert.Equal((Fetched1.AddMinutes(40) + lease).ToUnixTimeMilliseconds(), await ScalarAsync("SELECT expires_at FROM run_claims"));
+
+        // A lapsed claim nobody took is still the owner's: renewing it is safe (nobody else has run the digest).
+        Assert.True(await a.RenewRunClaimAsync("nlp", Day1, "a", Fetched1.AddMinutes(75), lease, Ct));
+        Assert.False(await b.TryClaimRunAsync("nlp", Day1, "b", Fetched1.AddMinutes(100), lease, Ct));
+
+        // Lapsed and taken over: lost for good, and b's claim is untouched.
+        Assert.True(await b.TryClaimRunAsync("nlp", Day1, "b", Fetched1.AddMinutes(105), lease, Ct));
+        Assert.False(await a.RenewRunClaimAsync("nlp", Day1, "a", Fetched1.AddMinutes(106), lease, Ct));
+        Assert.Equal(["b"], await StringsAsync("SELECT owner FROM run_claims"));
+        Assert.Equal((Fetched1.AddMinutes(105) + lease).ToUnixTimeMilliseconds(), await ScalarAsync("SELECT expires_at FROM run_claims"));
+
+        // Released by its owner: renewing finds nothing.
+        await b.ReleaseRunClaimAsync("nlp", Day1, "b", Ct);
+        Assert.False(await b.RenewRunClaimAsync("nlp", Day1, "b", Fetched1.AddMinutes(110), lease, Ct));
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM run_claims"));
+    }
+
+    [StoreFact]
+    public async Task RunClaims_RenewWhileTheSameInstanceIsInATransaction_DoesNotInterfere()
+    {
+        await using var store = await OpenAsync();
+        var lease = TimeSpan.FromMinutes(30);
+        Assert.True(await store.TryClaimRunAsync("nlp", Day1, "a", Fetched1, lease, Ct));
+        var big = Sample() with
+        {
+            Papers = Enumerable.Range(0, 1000).Select(i => SamplePapers()[0] with { Id = $"2603.{i:D5}" }).ToList(),
+        };
+
+        // A renewal timer fires, again and again, while the pipeline saves a big announcement on the same instance
+        // (a SQLite renewal on the store's own connection fails here: "Execute requires the command to have a transaction").
+        var saves = Task.Run(() => store.SaveAnnouncementAsync(big, "https://rss.arxiv.org/rss/cs.CL", Fetched1, Ct));
+        var renewals = 0;
+        while (!saves.IsCompleted || renewals == 0)
+        {
+            renewals++;
+            Assert.True(await store.RenewRunClaimAsync("nlp", Day1, "a", Fetched1.AddMinutes(renewals), lease, Ct));
+        }
+
+        await saves;
+        Assert.Equal((Fetched1.AddMinutes(renewals) + lease).ToUnixTimeMilliseconds(), await ScalarAsync("SELECT expires_at FROM run_claims"));
+        Assert.Equal(1000, (await store.GetAnnouncedPapersAsync("cs.CL", Day1, Ct)).Count);
     }
 
     // ---- sample data and helpers --------------------------------------------------------------------------------
