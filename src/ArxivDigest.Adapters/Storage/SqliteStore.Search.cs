@@ -41,7 +41,12 @@ public sealed partial class SqliteStore
     /// <summary>The page, or null when a candidate's index entry no longer names its papers row.</summary>
     private async Task<SearchPage?> SearchOnceAsync(Query query, SearchFilter filter, CancellationToken cancellationToken)
     {
-        var root = filter.CategoryTerm is { } category ? new AndNode([query.Root, category]) : query.Root;
+        // The category narrows the candidates, unless nearly every paper has it and the query has words of its own: its
+        // doclist then holds every paper, and stepping through it to each candidate costs more than checking the
+        // category of the candidates read (verification does, PaperSearch.Verify).
+        var root = filter.CategoryTerm is { } category
+            && !(Fts5Query.HasPositiveTextTerm(query.Root) && await IsDenseCategoryAsync(category, cancellationToken).ConfigureAwait(false))
+            ? new AndNode([query.Root, category]) : query.Root;
         var expression = Fts5Query.Translate(root).Expression;
         var dates = (filter.From is null ? "" : " AND s.day >= $from") + (filter.To is null ? "" : " AND s.day <= $to");
         var state = new PageState(query, filter);
@@ -176,6 +181,38 @@ public sealed partial class SqliteStore
 
         return false;
     }
+
+    /// <summary>
+    /// True when at least <see cref="DenseCategoryShare"/> of the indexed papers are in <paramref name="category"/>
+    /// (a store that follows one category, searched within it). Remembered like the common tokens.
+    /// </summary>
+    private async Task<bool> IsDenseCategoryAsync(TermNode category, CancellationToken cancellationToken)
+    {
+        var expression = Fts5Query.Translate(category).Expression!;
+        var key = "dense\n" + expression;
+        var now = Environment.TickCount64;
+        if (_commonTokens.TryGetValue(key, out var known) && now - known.At <= CommonTokenLifetimeMs)
+        {
+            return known.Common;
+        }
+
+        var count = Reused("SELECT (SELECT count(*) FROM papers_fts WHERE papers_fts MATCH $match), (SELECT count(*) FROM search_index)");
+        count.Parameters.AddWithValue("$match", expression);
+        long inCategory, total;
+        using (var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            inCategory = reader.GetInt64(0);
+            total = reader.GetInt64(1);
+        }
+
+        var dense = total > 0 && inCategory >= DenseCategoryShare * total;
+        _commonTokens[key] = (dense, now);
+        return dense;
+    }
+
+    /// <summary>The share of papers above which a category filter is checked on the candidates instead of by the index.</summary>
+    internal double DenseCategoryShare { get; set; } = 0.9;
 
     /// <summary>
     /// Whether a token is common, remembered for a few minutes (a probe reads up to <see cref="RankLimit"/> index

@@ -199,6 +199,44 @@ public sealed class SqliteSearchTests : IDisposable
         Assert.Equal(["2601.00004"], await Ids(new SearchFilter { Category = "cs.LG", From = new DateOnly(2026, 2, 1) }));
     }
 
+    [Theory]
+    [InlineData("quantum", "hep-th")]
+    [InlineData("black hole OR neutron star*", "gr-qc")]
+    [InlineData("model* -quantum", "astro-ph")]
+    [InlineData("ti:quantum", "quant-ph")]
+    [InlineData("spin", "quant-ph")]
+    public async Task A_category_filter_applied_by_the_index_or_by_verification_gives_the_same_pages(string text, string category)
+    {
+        var (store, papers) = await StoreWithFixturesAsync();
+        await using var _ = store;
+        var query = Query.Parse(text);
+        var filter = new SearchFilter { Category = category };
+        var expected = papers.Values.Where(p => PaperSearch.Verify(query, filter, new PaperText(p)) is not null)
+            .Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(expected);
+
+        async Task<List<string>> AllPages(double denseShare)
+        {
+            store.DenseCategoryShare = denseShare;
+            var ids = new List<string>();
+            for (var offset = 0; ; offset += 7)
+            {
+                var page = await store.SearchAsync(query, filter with { Offset = offset, Limit = 7 }, Ct);
+                ids.AddRange(page.Hits.Select(h => h.Paper.Id));
+                if (!page.HasMore)
+                {
+                    return ids;
+                }
+            }
+        }
+
+        var byIndex = await AllPages(double.PositiveInfinity); // never dense: the category is in the FTS expression
+        var byVerification = await AllPages(0.0);              // always dense: only verification checks the category
+        Assert.Equal(expected, byIndex.Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(expected, byVerification.Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(byIndex.Count, byIndex.Distinct().Count());
+    }
+
     [Fact]
     public async Task The_paper_date_is_the_first_listing_date_else_the_published_date()
     {
