@@ -274,8 +274,8 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// The text path's windows: each window's candidates (newest first, inside the date filter) are read once, by one
-    /// statement that also tells where the next window starts; a second statement with only the title tier's tokens
+    /// The text path's windows: each window's candidates (newest first) are read once, by one statement that also
+    /// tells where the next window starts (with a date filter, a second one keeps those inside it); a second statement with only the title tier's tokens
     /// (cheap: no phrase positions, no exclusions) picks the window's title hits, which are verified first, then the rest. (The
     /// expression is evaluated once per window: before, a window's end, its title pass and its other pass each
     /// evaluated it.) Windows grow from <see cref="FirstRankWindow"/> four-fold up to <see cref="RankWindow"/>.
@@ -285,20 +285,26 @@ public sealed partial class SqliteStore
         string expression, string? titleTier, string dates, PageState state, SqliteCommand load,
         CancellationToken cancellationToken)
     {
-        var window = Reused(dates.Length == 0
-            ? "SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo ORDER BY rowid LIMIT $n"
-            : $"SELECT f.rowid FROM papers_fts f CROSS JOIN search_index s ON s.paper_rowid = -f.rowid WHERE papers_fts MATCH $match AND f.rowid >= $lo{dates} ORDER BY f.rowid LIMIT $n");
+        var window = Reused("SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo ORDER BY rowid LIMIT $n");
         window.Parameters.AddWithValue("$match", expression);
         var windowLo = window.Parameters.Add("$lo", SqliteType.Integer);
         var take = window.Parameters.Add("$n", SqliteType.Integer);
+
+        // With a date filter, the window's candidates inside it (a join bounded by the window: joined without a bound,
+        // SQLite reads every candidate to order them).
+        var dated = dates.Length == 0 ? null : Reused(
+            $"SELECT f.rowid FROM papers_fts f CROSS JOIN search_index s ON s.paper_rowid = -f.rowid WHERE papers_fts MATCH $match AND f.rowid >= $lo AND f.rowid < $hi{dates}");
+        dated?.Parameters.AddWithValue("$match", expression);
+        var datedLo = dated?.Parameters.Add("$lo", SqliteType.Integer);
+        var datedHi = dated?.Parameters.Add("$hi", SqliteType.Integer);
         if (state.Filter.From is { } from)
         {
-            window.Parameters.AddWithValue("$from", FormatDate(from));
+            dated!.Parameters.AddWithValue("$from", FormatDate(from));
         }
 
         if (state.Filter.To is { } to)
         {
-            window.Parameters.AddWithValue("$to", FormatDate(to));
+            dated!.Parameters.AddWithValue("$to", FormatDate(to));
         }
 
         var titles = titleTier is null ? null : Reused("SELECT rowid FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo AND rowid < $hi");
@@ -330,6 +336,22 @@ public sealed partial class SqliteStore
             }
 
             size = Math.Min(RankWindow, size * 4);
+            if (dated is not null && candidates.Count > 0)
+            {
+                datedLo!.Value = lower;
+                datedHi!.Value = end ?? long.MaxValue;
+                var inside = new HashSet<long>();
+                using (var reader = await dated.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        inside.Add(reader.GetInt64(0));
+                    }
+                }
+
+                candidates.RemoveAll(c => !inside.Contains(c));
+            }
+
             titleHits.Clear();
             if (titles is not null && candidates.Count > 0)
             {
