@@ -47,7 +47,7 @@ public sealed class FieldWords
     public FieldWords(string? text)
     {
         _clean = text is null ? "" : TextNormalizer.Clean(text);
-        _bounds = WordBounds(_clean);
+        _bounds = TextNormalizer.WordBounds(_clean);
     }
 
     public static FieldWords Empty { get; } = new(null);
@@ -111,29 +111,6 @@ public sealed class FieldWords
         }
 
         return words;
-    }
-
-    /// <summary>Start and length of each word: runs of <see cref="char.IsLetterOrDigit(char)"/> (as <see cref="TextNormalizer.Words"/>).</summary>
-    private static int[] WordBounds(string clean)
-    {
-        var bounds = new List<int>(clean.Length / 4);
-        var start = -1;
-        for (var i = 0; i <= clean.Length; i++)
-        {
-            var isWord = i < clean.Length && char.IsLetterOrDigit(clean[i]);
-            if (isWord && start < 0)
-            {
-                start = i;
-            }
-            else if (!isWord && start >= 0)
-            {
-                bounds.Add(start);
-                bounds.Add(i - start);
-                start = -1;
-            }
-        }
-
-        return [.. bounds];
     }
 }
 

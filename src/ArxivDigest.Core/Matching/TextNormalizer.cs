@@ -57,7 +57,22 @@ public static class TextNormalizer
     public static List<string> Words(string text)
     {
         var clean = Clean(text);
-        var words = new List<string>();
+        var bounds = WordBounds(clean);
+        var words = new List<string>(bounds.Length / 2);
+        for (var i = 0; i < bounds.Length; i += 2)
+        {
+            words.Add(clean.Substring(bounds[i], bounds[i + 1]));
+        }
+
+        return words;
+    }
+
+    /// <summary>
+    /// Start and length of each word of a cleaned text, in pairs: the runs of <see cref="char.IsLetterOrDigit(char)"/>.
+    /// </summary>
+    internal static int[] WordBounds(string clean)
+    {
+        var bounds = new List<int>(clean.Length / 4);
         var start = -1;
         for (var i = 0; i <= clean.Length; i++)
         {
@@ -68,12 +83,13 @@ public static class TextNormalizer
             }
             else if (!isWord && start >= 0)
             {
-                words.Add(clean[start..i]);
+                bounds.Add(start);
+                bounds.Add(i - start);
                 start = -1;
             }
         }
 
-        return words;
+        return [.. bounds];
     }
 
     /// <summary>
