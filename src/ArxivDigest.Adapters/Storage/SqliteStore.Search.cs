@@ -275,10 +275,11 @@ public sealed partial class SqliteStore
 
     /// <summary>
     /// The text path's windows: each window's candidates (newest first) are read once, by one statement that also
-    /// tells where the next window starts (with a date filter, a second one keeps those inside it); a second statement with only the title tier's tokens
-    /// (cheap: no phrase positions, no exclusions) picks the window's title hits, which are verified first, then the rest. (The
-    /// expression is evaluated once per window: before, a window's end, its title pass and its other pass each
-    /// evaluated it.) Windows grow from <see cref="FirstRankWindow"/> four-fold up to <see cref="RankWindow"/>.
+    /// tells where the next window starts (with a date filter, a join bounded by the window keeps those inside it);
+    /// then a statement with only the title tier's tokens (no phrase positions, no exclusions) picks the window's
+    /// title hits, which are verified first, then the rest. The expression is evaluated once per window: before, a
+    /// window's end, its title pass and its other pass each evaluated it. Windows grow from
+    /// <see cref="FirstRankWindow"/> four-fold up to <see cref="RankWindow"/>.
     /// False: stale index.
     /// </summary>
     private async Task<bool> RunTieredWindowsAsync(
