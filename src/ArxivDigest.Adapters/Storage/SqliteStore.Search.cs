@@ -68,7 +68,7 @@ public sealed partial class SqliteStore
         if (!Fts5Query.HasPositiveTextTerm(query.Root))
         {
             // cat:/id: only: by date, newest first, in windows of the newest candidates.
-            return await RunWindowsAsync(Candidates("0.0", "s.day DESC, s.paper_rowid DESC", join: true), expression, [expression], state, load, cancellationToken).ConfigureAwait(false)
+            return await RunWindowsAsync(Candidates("0.0", "s.day DESC, s.paper_rowid DESC", join: true), expression, state, load, cancellationToken).ConfigureAwait(false)
                 ? state.Page() : null;
         }
 
@@ -85,7 +85,7 @@ public sealed partial class SqliteStore
         if (Fts5Query.NeedsPrefixMerge(root))
         {
             // A long prefix's doclist is merged anew by every statement: one statement per tier, no windows.
-            var passes = titleTier is not null && await AnyTitleTierHitAsync(Fts5Query.TitleTierTokens(query.Root)!, long.MinValue, long.MaxValue, cancellationToken).ConfigureAwait(false)
+            var passes = titleTier is not null && await AnyTitleTierHitAsync(Fts5Query.TitleTierTokens(query.Root)!, cancellationToken).ConfigureAwait(false)
                 ? new[] { $"({expression}) AND ({titleTier})", $"({expression}) NOT ({titleTier})" }
                 : [expression];
 
@@ -111,16 +111,14 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// False when no term of the title tier can hit a title in [<paramref name="lo"/>, <paramref name="hi"/>) (some
-    /// token of each term is in no title there): the title pass is then skipped, as it would find nothing, but only
-    /// after FTS5 had checked every candidate (a few ms for common words).
+    /// False when no term of the title tier can hit any title (some token of each term is in no title): the title
+    /// pass of a long-prefix query is then skipped, as it would find nothing, but only after FTS5 had checked every
+    /// candidate (a few ms for common words).
     /// </summary>
-    private async Task<bool> AnyTitleTierHitAsync(IReadOnlyList<IReadOnlyList<string>> terms, long lo, long hi, CancellationToken cancellationToken)
+    private async Task<bool> AnyTitleTierHitAsync(IReadOnlyList<IReadOnlyList<string>> terms, CancellationToken cancellationToken)
     {
-        var probe = Reused("SELECT 1 FROM papers_fts WHERE papers_fts MATCH $match AND rowid >= $lo AND rowid < $hi LIMIT 1");
+        var probe = Reused("SELECT 1 FROM papers_fts WHERE papers_fts MATCH $match LIMIT 1");
         var match = probe.Parameters.Add("$match", SqliteType.Text);
-        probe.Parameters.AddWithValue("$lo", lo);
-        probe.Parameters.AddWithValue("$hi", hi);
         foreach (var term in terms)
         {
             var all = true;
@@ -224,13 +222,13 @@ public sealed partial class SqliteStore
     private const long CommonTokenLifetimeMs = 5 * 60 * 1000;
 
     /// <summary>
-    /// Runs <paramref name="sql"/> with each of <paramref name="passes"/> (MATCH expressions that together cover
-    /// <paramref name="expression"/>) over windows of its candidates, newest first: <see cref="FirstRankWindow"/>
-    /// candidates, then four times as many each time up to <see cref="RankWindow"/>.
-    /// False: stale index.
+    /// Runs <paramref name="sql"/> (candidates of <paramref name="expression"/> between $lo and $hi, in the order it
+    /// gives) over windows of the candidates, newest first: <see cref="FirstRankWindow"/> candidates, then four times
+    /// as many each time up to <see cref="RankWindow"/>. Used for queries without text terms (cat:, id:), ordered by
+    /// date within each window. False: stale index.
     /// </summary>
     private async Task<bool> RunWindowsAsync(
-        string sql, string expression, IReadOnlyList<string> passes, PageState state, SqliteCommand load, CancellationToken cancellationToken)
+        string sql, string expression, PageState state, SqliteCommand load, CancellationToken cancellationToken)
     {
         // The first candidate after the window (FTS rowids ascending = newest first), or null when the window holds the rest.
         var windowEnd = Reused("""
@@ -250,18 +248,10 @@ public sealed partial class SqliteStore
             size = Math.Min(RankWindow, size * 4);
             windowLo.Value = lower;
             var end = await windowEnd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long e ? e : (long?)null;
-            foreach (var pass in passes)
+            var done = await RunPassAsync(sql, expression, lower, end ?? long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);
+            if (done is not false)
             {
-                var done = await RunPassAsync(sql, pass, lower, end ?? long.MaxValue, state, load, cancellationToken).ConfigureAwait(false);
-                if (done is null)
-                {
-                    return false;
-                }
-
-                if (done.Value)
-                {
-                    return true;
-                }
+                return done is true;
             }
 
             if (end is null)

@@ -1,8 +1,6 @@
-using System.Collections;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ArxivDigest.Cli;
 using ArxivDigest.Cli.Web;
 using ArxivDigest.Storage;
 using ArxivDigest.Tests.Support;
@@ -244,35 +242,17 @@ public sealed partial class PostgresReaderTests(PostgresReaderFixture web) : ICl
     [PostgresFact]
     public async Task Serve_on_a_postgres_url_answers_health_and_pages_and_names_the_server_without_its_url()
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        using var cts = new CancellationTokenSource();
-        var serving = CliApp.RunAsync(
-            ["serve", "--db", web.PostgresDb, "--category", "hep-th", "--query", "black hole", "--translator", "none", "--urls", "http://127.0.0.1:0"],
-            new CliContext(TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), new Hashtable(), TimeProvider.System, Interactive: false),
-            cts.Token);
-        string? address = null;
-        for (var i = 0; i < 600 && address is null && !serving.IsCompleted; i++)
-        {
-            await Task.Delay(50);
-            address = Listening().Match(stdout.ToString()) is { Success: true } m ? m.Groups[1].Value : null;
-        }
-
-        Assert.True(address is not null, $"no 'serving' line; stdout: {stdout} stderr: {stderr}");
+        using var serve = await ServingCli.StartAsync("--db", web.PostgresDb, "--category", "hep-th", "--query", "black hole", "--translator", "none");
         var server = new NpgsqlConnectionStringBuilder(Support.Postgres.ConnectionString);
-        Assert.StartsWith($"serving postgresql://{server.Username}@{server.Host}:{server.Port}/{server.Database} on ", stdout.ToString(), StringComparison.Ordinal);
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        Assert.StartsWith($"serving postgresql://{server.Username}@{server.Host}:{server.Port}/{server.Database} on ", serve.Stdout.ToString(), StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = new Uri(serve.Address) };
         Assert.Equal("ok\n", await http.GetStringAsync("/healthz"));
         Assert.Contains("/digests/default/2024-08-12", await http.GetStringAsync("/"), StringComparison.Ordinal);
         var paper = await http.GetStringAsync("/papers/" + PostgresReaderFixture.RevisedId);
         Assert.Contains(PostgresReaderFixture.RevisedTitle, paper, StringComparison.Ordinal);
-        cts.Cancel();
-        Assert.Equal(0, await serving);
-        Assert.Contains("\"path\":\"/healthz\",\"status\":200", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await serve.StopAsync());
+        Assert.Contains("\"path\":\"/healthz\",\"status\":200", serve.Stderr.ToString(), StringComparison.Ordinal);
     }
-
-    [GeneratedRegex("serving .* on (http://127\\.0\\.0\\.1:[0-9]+)")]
-    private static partial Regex Listening();
 
     [GeneratedRegex("href=\"/papers/([^\"?]+)\"")]
     private static partial Regex PaperLink();

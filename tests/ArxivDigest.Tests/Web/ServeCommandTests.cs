@@ -1,13 +1,10 @@
-using System.Collections;
 using System.Net;
-using System.Text.RegularExpressions;
-using ArxivDigest.Cli;
 using ArxivDigest.Tests.Support;
 
 namespace ArxivDigest.Tests.Web;
 
 /// <summary>The <c>serve</c> verb through the real CLI, in-process.</summary>
-public sealed partial class ServeCommandTests
+public sealed class ServeCommandTests
 {
     [Fact]
     public async Task Serve_listens_answers_health_and_home_then_stops_with_exit_0_on_cancel()
@@ -16,29 +13,13 @@ public sealed partial class ServeCommandTests
         var seeded = await cli.RunJobAsync("run", "--from-file", Fixtures.At("listing/new-hep-th-2024-08-09.html"), "--category", "hep-th", "--query", "black hole", "--translator", "none");
         Assert.Equal(0, seeded.ExitCode);
 
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        using var cts = new CancellationTokenSource();
-        var env = new Hashtable();
-        var serving = CliApp.RunAsync(
-            ["serve", "--db", cli.Db, "--category", "hep-th", "--query", "black hole", "--translator", "none", "--urls", "http://127.0.0.1:0"],
-            new CliContext(TextWriter.Synchronized(stdout), TextWriter.Synchronized(stderr), env, TimeProvider.System, Interactive: false),
-            cts.Token);
-        string? address = null;
-        for (var i = 0; i < 600 && address is null && !serving.IsCompleted; i++)
-        {
-            await Task.Delay(50);
-            address = Listening().Match(stdout.ToString()) is { Success: true } m ? m.Groups[1].Value : null;
-        }
-
-        Assert.True(address is not null, $"no 'serving' line; stdout: {stdout} stderr: {stderr}");
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        using var serve = await ServingCli.StartAsync("--db", cli.Db, "--category", "hep-th", "--query", "black hole", "--translator", "none");
+        using var http = new HttpClient { BaseAddress = new Uri(serve.Address) };
         Assert.Equal("ok\n", await http.GetStringAsync("/healthz"));
         var home = await http.GetStringAsync("/");
         Assert.Contains("/digests/default/2024-08-09", home, StringComparison.Ordinal);
-        cts.Cancel();
-        Assert.Equal(0, await serving);
-        Assert.Contains("\"path\":\"/healthz\",\"status\":200", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await serve.StopAsync());
+        Assert.Contains("\"path\":\"/healthz\",\"status\":200", serve.Stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,7 +42,4 @@ public sealed partial class ServeCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"error: --urls: cannot listen on http://127.0.0.1:{port}", result.Stderr, StringComparison.Ordinal);
     }
-
-    [GeneratedRegex("serving .* on (http://127\\.0\\.0\\.1:[0-9]+)")]
-    private static partial Regex Listening();
 }
