@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ArxivDigest.Matching;
 
@@ -59,6 +60,7 @@ public sealed class KaggleTextReader
     private static InvalidOperationException RawField() => new("the field was kept as raw bytes: use TitleField/AbstractField/CommentsField");
 
     /// <summary>Reads the text fields of one line; false when the line needs the full parser (to read or to reject it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(ReadOnlySpan<byte> utf8)
     {
         TitleLength = AbstractLength = CommentsLength = 0;

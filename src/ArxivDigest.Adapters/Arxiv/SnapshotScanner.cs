@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using ArxivDigest.Matching;
 using ArxivDigest.Papers;
@@ -168,18 +169,54 @@ public static class SnapshotScanner
     }
 
     /// <summary>
-    /// One worker: parses and matches the lines of each block. When the queries read only text, a line is read by
-    /// <see cref="KaggleTextReader"/> (no strings, no paper) and a paper is built only for a match that is printed;
-    /// lines that reader declines go through <see cref="KaggleLineParser"/>, whose verdict stands.
+    /// One worker: parses and matches the lines of each block (<see cref="BlockMatcher"/>), and adds its counts to
+    /// <paramref name="totals"/> at the end.
     /// </summary>
     private static async Task MatchBlocksAsync(ChannelReader<Block> blocks, ChannelWriter<BlockResult> results, QuerySet queries, long[]? totals, CancellationToken cancellationToken)
     {
-        var matcher = queries.CreateMatcher();
-        matcher.SortResults = totals is null; // counts need no order
-        var text = queries.ReadsOnlyText ? new KaggleTextReader(raw: queries.ScansWordsOnly) : null;
-        var counts = totals is null ? null : new long[totals.Length];
-        var hits = new List<int>();
+        var worker = new BlockMatcher(queries, totals is null ? null : new long[totals.Length]);
         await foreach (var block in blocks.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var result = worker.Match(block);
+            ArrayPool<byte>.Shared.Return(block.Buffer);
+            await results.WriteAsync(result, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (totals is not null)
+        {
+            lock (totals)
+            {
+                for (var q = 0; q < totals.Length; q++)
+                {
+                    totals[q] += worker.Counts![q];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A worker's state. When the queries read only text, a line is read by <see cref="KaggleTextReader"/> (no
+    /// strings, no paper) and a paper is built only for a match that is printed; lines that reader declines go
+    /// through <see cref="KaggleLineParser"/>, whose verdict stands. With <see cref="Counts"/>, matches are counted
+    /// per query instead of kept.
+    /// </summary>
+    private sealed class BlockMatcher(QuerySet queries, long[]? counts)
+    {
+        private readonly QuerySet.Matcher _matcher = CreateMatcher(queries, sorted: counts is null);
+        private readonly KaggleTextReader? _text = queries.ReadsOnlyText ? new KaggleTextReader(raw: queries.ScansWordsOnly) : null;
+        private readonly List<int> _hits = [];
+
+        public long[]? Counts => counts;
+
+        private static QuerySet.Matcher CreateMatcher(QuerySet queries, bool sorted)
+        {
+            var matcher = queries.CreateMatcher();
+            matcher.SortResults = sorted; // counts need no order
+            return matcher;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public BlockResult Match(Block block)
         {
             var matches = new List<SnapshotMatch>();
             var malformed = new List<(long, string)>();
@@ -204,86 +241,75 @@ public static class SnapshotScanner
 
                 if (line.Trim(" \t"u8).Length > 0)
                 {
-                    if (text is not null && text.TryRead(line))
+                    if (_text is not null && _text.TryRead(line))
                     {
-                        matcher.MatchingQueries(text.TitleField(line), text.AbstractField(line), text.CommentsField(line), hits);
-                        if (hits.Count == 0 || counts is not null)
+                        _matcher.MatchingQueries(_text.TitleField(line), _text.AbstractField(line), _text.CommentsField(line), _hits);
+                        if (_hits.Count == 0 || counts is not null)
                         {
                             papers++;
-                            Count();
+                            counted += Count();
                         }
                         else
                         {
                             // A match to print: the full parser builds the paper (its verdict stands all the same).
-                            Handle(KaggleLineParser.Parse(lineNumber, line), matched: true);
+                            Handle(KaggleLineParser.Parse(lineNumber, line), matched: true, matches, malformed, ref papers, ref counted);
                         }
                     }
                     else
                     {
-                        Handle(KaggleLineParser.Parse(lineNumber, line), matched: false);
+                        Handle(KaggleLineParser.Parse(lineNumber, line), matched: false, matches, malformed, ref papers, ref counted);
                     }
                 }
 
                 lineNumber++;
             }
 
-            ArrayPool<byte>.Shared.Return(block.Buffer);
-            await results.WriteAsync(new BlockResult(block.Sequence, lines, papers, block.Length, matches, malformed, counted), cancellationToken).ConfigureAwait(false);
+            return new BlockResult(block.Sequence, lines, papers, block.Length, matches, malformed, counted);
+        }
 
-            // A parsed line: its paper matched (when not already, into hits) and kept or counted, or its error reported.
-            void Handle(KaggleLine parsed, bool matched)
+        /// <summary>A parsed line: its paper matched (when not already, into the hits) and kept or counted, or its error reported.</summary>
+        private void Handle(KaggleLine parsed, bool matched, List<SnapshotMatch> matches, List<(long, string)> malformed, ref long papers, ref long counted)
+        {
+            if (parsed.Paper is { } paper)
             {
-                if (parsed.Paper is { } paper)
+                papers++;
+                if (!matched)
                 {
-                    papers++;
-                    if (!matched)
-                    {
-                        matcher.MatchingQueries(new PaperText(paper), hits);
-                    }
-
-                    if (counts is not null)
-                    {
-                        Count();
-                    }
-                    else if (hits.Count > 0)
-                    {
-                        matches.Add(new SnapshotMatch(parsed.LineNumber, paper, hits.ToArray()));
-                    }
+                    _matcher.MatchingQueries(new PaperText(paper), _hits);
                 }
-                else
+
+                if (counts is not null)
                 {
-                    // The import's parser, so both verbs read a snapshot alike; its reason starts "line N: ".
-                    var reason = parsed.Error ?? "unreadable line";
-                    var prefix = $"line {parsed.LineNumber}: ";
-                    malformed.Add((parsed.LineNumber, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason));
+                    counted += Count();
+                }
+                else if (_hits.Count > 0)
+                {
+                    matches.Add(new SnapshotMatch(parsed.LineNumber, paper, _hits.ToArray()));
                 }
             }
-
-            // Counts the hits of the line just matched (nothing when it matched no query, or when matches are kept).
-            void Count()
+            else
             {
-                if (hits.Count == 0 || counts is null)
-                {
-                    return;
-                }
-
-                counted++;
-                foreach (var q in hits)
-                {
-                    counts[q]++;
-                }
+                // The import's parser, so both verbs read a snapshot alike; its reason starts "line N: ".
+                var reason = parsed.Error ?? "unreadable line";
+                var prefix = $"line {parsed.LineNumber}: ";
+                malformed.Add((parsed.LineNumber, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason));
             }
         }
 
-        if (totals is not null)
+        /// <summary>Counts the hits of the line just matched per query; 1 when it matched any (0 when none, or when matches are kept).</summary>
+        private int Count()
         {
-            lock (totals)
+            if (_hits.Count == 0 || counts is null)
             {
-                for (var q = 0; q < totals.Length; q++)
-                {
-                    totals[q] += counts![q];
-                }
+                return 0;
             }
+
+            foreach (var q in _hits)
+            {
+                counts[q]++;
+            }
+
+            return 1;
         }
     }
 }

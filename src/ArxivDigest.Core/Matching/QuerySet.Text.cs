@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ArxivDigest.Matching;
 
@@ -223,8 +227,6 @@ public sealed partial class QuerySet
 
     private static readonly bool[] AsciiWord = [.. Enumerable.Range(0, 128).Select(c => char.IsLetterOrDigit((char)c))];
 
-    /// <summary><see cref="AsciiWord"/> for bytes (false from 128 on).</summary>
-    private static readonly bool[] AsciiWordByte = [.. Enumerable.Range(0, 256).Select(c => c < 128 && char.IsLetterOrDigit((char)c))];
 
     /// <summary>
     /// True when every term of the set is found from word ids alone: no exact-case term and no prefix, which compare
@@ -277,7 +279,23 @@ public sealed partial class QuerySet
 
         private void ScanText(string? text, QueryField field) => ScanText(text.AsSpan(), field);
 
-        /// <summary>Scans one field's text (as stored or as unescaped from JSON); plain ASCII is read in place.</summary>
+        private WordCache? _cache;
+
+        /// <summary>Room for the words of a text of <paramref name="length"/> chars (at most one per two chars, rounded up).</summary>
+        private void EnsureWordRoom(int length)
+        {
+            var most = (length / 2) + 1;
+            if (_ids.Length < most)
+            {
+                var size = Math.Max(most, _ids.Length * 2);
+                _ids = new int[size];
+                _starts = new int[size];
+                _lengths = new int[size];
+            }
+        }
+
+        /// <summary>Scans one field's text (as stored or as unescaped from JSON); ASCII text goes through <see cref="ScanAsciiWords"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ScanText(ReadOnlySpan<char> text, QueryField field)
         {
             if (text.IsEmpty)
@@ -293,7 +311,25 @@ public sealed partial class QuerySet
 
             var lower = _lower.AsSpan(0, clean.Length);
             clean.ToLowerInvariant(lower);
-            var table = _set.Table;
+            if (_narrow.Length < clean.Length)
+            {
+                _narrow = new byte[Math.Max(clean.Length, _narrow.Length * 2)];
+            }
+
+            // Chars and bytes line up one to one, so word starts and lengths hold for the chars too.
+            var count = System.Text.Ascii.FromUtf16(clean, _narrow, out _) == OperationStatus.Done
+                ? ScanAsciiWords(_narrow.AsSpan(0, clean.Length), escapes: false)
+                : ScanWords(clean, lower);
+            Resolve(count, lower, clean, field);
+        }
+
+        private byte[] _narrow = new byte[1024];
+        private char[] _word = new char[64];
+
+        /// <summary>The words of a text that is not all ASCII, char by char; returns how many.</summary>
+        private int ScanWords(ReadOnlySpan<char> clean, ReadOnlySpan<char> lower)
+        {
+            EnsureWordRoom(clean.Length);
             var count = 0;
             var n = clean.Length;
             var at = 0;
@@ -306,7 +342,7 @@ public sealed partial class QuerySet
 
                 if (at == n)
                 {
-                    break;
+                    return count;
                 }
 
                 var start = at;
@@ -315,36 +351,27 @@ public sealed partial class QuerySet
                     at++;
                 }
 
-                if (count == _ids.Length)
-                {
-                    Array.Resize(ref _ids, count * 2);
-                    Array.Resize(ref _starts, count * 2);
-                    Array.Resize(ref _lengths, count * 2);
-                }
-
-                var word = lower[start..at];
-                ReadOnlySpan<char> folded;
-                if (word.Length <= 3)
-                {
-                    folded = word; // FoldWord keeps short words as they are
-                }
-                else
-                {
-                    if (_fold.Length < word.Length)
-                    {
-                        _fold = new char[word.Length * 2];
-                    }
-
-                    folded = _fold.AsSpan(0, Tokens.FoldWord(word, _fold));
-                }
-
-                _ids[count] = table.Find(folded);
+                _ids[count] = FindFolded(lower[start..at]);
                 _starts[count] = start;
                 _lengths[count] = at - start;
                 count++;
             }
+        }
 
-            Resolve(count, lower, clean, field);
+        /// <summary>The vocabulary id of a lower-case word once folded (-1: in no query).</summary>
+        private int FindFolded(ReadOnlySpan<char> word)
+        {
+            if (word.Length <= 3)
+            {
+                return _set.Table.Find(word); // FoldWord keeps short words as they are
+            }
+
+            if (_fold.Length < word.Length)
+            {
+                _fold = new char[word.Length * 2];
+            }
+
+            return _set.Table.Find(_fold.AsSpan(0, Tokens.FoldWord(word, _fold)));
         }
 
         /// <summary>
@@ -353,82 +380,167 @@ public sealed partial class QuerySet
         /// <see cref="IsEscapedAscii"/>). An escape reads as a separator, as the char it stands for would. Only for sets
         /// whose terms compare word ids alone (<see cref="ScansWordsOnly"/>).
         /// </summary>
-        private void ScanEscapedAscii(ReadOnlySpan<byte> text, QueryField field)
+        private void ScanEscapedAscii(ReadOnlySpan<byte> text, QueryField field) =>
+            Resolve(ScanAsciiWords(text, escapes: true), [], [], field);
+
+        private ulong[] _wordBits = new ulong[64];
+
+        /// <summary>
+        /// The words of an ASCII text (letters and digits; with <paramref name="escapes"/>, a backslash and the byte
+        /// after it are a separator): their ids, starts and lengths; returns how many. One vectorised pass marks the
+        /// word bytes in a bit map, 64 to a <see cref="ulong"/>; words are then found with bit scans, and each word of
+        /// up to 16 bytes costs two loads and one <see cref="WordCache"/> probe.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private int ScanAsciiWords(ReadOnlySpan<byte> text, bool escapes)
         {
-            var table = _set.Table;
-            var count = 0;
             var n = text.Length;
-            var at = 0;
-            Span<char> word = stackalloc char[64];
-            while (at < n)
+            EnsureWordRoom(n);
+            var blocks = (n + 63) >> 6;
+            if (_wordBits.Length < blocks + 1)
             {
-                var b = text[at];
-                if (b == (byte)'\\')
-                {
-                    at += 2;
-                    continue;
-                }
+                _wordBits = new ulong[Math.Max(blocks + 1, _wordBits.Length * 2)];
+            }
 
-                if (!AsciiWordByte[b])
+            var bits = _wordBits;
+            Span<byte> pad = stackalloc byte[64];
+            ulong carry = 0;
+            for (var block = 0; block < blocks; block++)
+            {
+                var at = block << 6;
+                scoped ReadOnlySpan<byte> chunk;
+                if (at + 64 <= n)
                 {
-                    at++;
-                    continue;
-                }
-
-                var start = at;
-                while (at < n && AsciiWordByte[text[at]])
-                {
-                    at++;
-                }
-
-                var length = at - start;
-                if (count == _ids.Length)
-                {
-                    Array.Resize(ref _ids, count * 2);
-                    Array.Resize(ref _starts, count * 2);
-                    Array.Resize(ref _lengths, count * 2);
-                }
-
-                int id;
-                if (length > word.Length)
-                {
-                    id = table.Find(Tokens.FoldWord(System.Text.Encoding.ASCII.GetString(text.Slice(start, length)).ToLowerInvariant()));
+                    chunk = text.Slice(at, 64);
                 }
                 else
                 {
-                    // Lower-case while widening to chars, then the one FoldWord.
-                    for (var k = 0; k < length; k++)
+                    pad.Fill((byte)' ');
+                    text[at..].CopyTo(pad);
+                    chunk = pad;
+                }
+
+                var word = WordMask(chunk, out var backslashes);
+                if (escapes)
+                {
+                    // The byte after a backslash is the escape's letter, not a word char.
+                    word &= ~((backslashes << 1) | carry);
+                    carry = backslashes >> 63;
+                }
+
+                bits[block] = word;
+            }
+
+            bits[blocks] = 0; // a sentinel: every word ends
+            var cache = _cache ??= new WordCache();
+            var ids = _ids;
+            var starts = _starts;
+            var lengths = _lengths;
+            var count = 0;
+            var pos = 0;
+            Span<byte> tail = stackalloc byte[16];
+            while (true)
+            {
+                // The next word start: the first set bit at or after pos.
+                var b = pos >> 6;
+                var w = bits[b] & (~0UL << (pos & 63));
+                while (w == 0)
+                {
+                    if (++b >= blocks)
                     {
-                        var c = text[start + k];
-                        word[k] = (char)(c is >= (byte)'A' and <= (byte)'Z' ? c | 0x20 : c);
+                        return count;
                     }
 
-                    var lowered = word[..length];
-                    if (length <= 3)
+                    w = bits[b];
+                }
+
+                var start = (b << 6) + BitOperations.TrailingZeroCount(w);
+
+                // Its end: the first clear bit after it (the sentinel block has one).
+                w = ~bits[b] & (~0UL << (start & 63));
+                while (w == 0)
+                {
+                    w = ~bits[++b];
+                }
+
+                var end = (b << 6) + BitOperations.TrailingZeroCount(w);
+                var length = end - start;
+                int id;
+                if (length > WordCache.MaxLength)
+                {
+                    id = FindFoldedAscii(text.Slice(start, length));
+                }
+                else
+                {
+                    ulong low, high;
+                    if (start + 16 <= n)
                     {
-                        id = table.Find(lowered);
+                        low = BinaryPrimitives.ReadUInt64LittleEndian(text[start..]);
+                        high = BinaryPrimitives.ReadUInt64LittleEndian(text[(start + 8)..]);
                     }
                     else
                     {
-                        if (_fold.Length < length)
-                        {
-                            _fold = new char[length * 2];
-                        }
+                        tail.Clear();
+                        text.Slice(start, length).CopyTo(tail);
+                        low = BinaryPrimitives.ReadUInt64LittleEndian(tail);
+                        high = BinaryPrimitives.ReadUInt64LittleEndian(tail[8..]);
+                    }
 
-                        id = table.Find(_fold.AsSpan(0, Tokens.FoldWord(lowered, _fold)));
+                    low &= ~0UL >> ((8 - Math.Min(length, 8)) << 3);
+                    high = length <= 8 ? 0 : high & (~0UL >> ((16 - length) << 3));
+                    if (!cache.TryGet(low, high, length, out id, out var slot))
+                    {
+                        id = FindFoldedAscii(text.Slice(start, length));
+                        cache.Add(slot, low, high, length, id);
                     }
                 }
 
-                _ids[count] = id;
-                _starts[count] = start;
-                _lengths[count] = length;
+                ids[count] = id;
+                starts[count] = start;
+                lengths[count] = length;
                 count++;
+                pos = end;
+            }
+        }
+
+        /// <summary>Bit i set when byte i of the 64 is an ASCII letter or digit; <paramref name="backslashes"/> marks the backslashes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong WordMask(ReadOnlySpan<byte> chunk, out ulong backslashes)
+        {
+            ulong word = 0;
+            backslashes = 0;
+            for (var i = 0; i < 4; i++)
+            {
+                var v = Vector128.Create(chunk.Slice(i << 4, 16));
+                var letter = Vector128.LessThan((v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)26));
+                var digit = Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
+                word |= (ulong)(letter | digit).ExtractMostSignificantBits() << (i << 4);
+                backslashes |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << (i << 4);
             }
 
-            Resolve(count, [], [], field);
+            return word;
+        }
+
+        /// <summary><see cref="FindFolded"/> for an ASCII word in any case.</summary>
+        private int FindFoldedAscii(ReadOnlySpan<byte> word)
+        {
+            if (_word.Length < word.Length)
+            {
+                _word = new char[Math.Max(word.Length, _word.Length * 2)];
+            }
+
+            var lower = _word.AsSpan(0, word.Length);
+            for (var k = 0; k < word.Length; k++)
+            {
+                var c = word[k];
+                lower[k] = (char)(c is >= (byte)'A' and <= (byte)'Z' ? c | 0x20 : c);
+            }
+
+            return FindFolded(lower);
         }
 
         /// <summary>Hits the terms found among the <paramref name="count"/> words just scanned (ids, starts, lengths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Resolve(int count, ReadOnlySpan<char> lower, ReadOnlySpan<char> clean, QueryField field)
         {
             var termIds = TermIds;
