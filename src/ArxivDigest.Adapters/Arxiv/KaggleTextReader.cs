@@ -1,23 +1,31 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
+using System.Text;
 using ArxivDigest.Matching;
 
 namespace ArxivDigest.Arxiv;
 
 /// <summary>
-/// The fast read of a snapshot line for <c>match</c> when the queries look only at text: one forward pass of a
-/// <see cref="Utf8JsonReader"/> that unescapes title, abstract and comments into reusable buffers (no strings, no
-/// paper) and checks the rest of the line only as far as <see cref="KaggleLineParser"/> would reject it.
+/// The fast read of a snapshot line for <c>match</c> when the queries look only at text: one forward pass of a small
+/// validating JSON scanner that finds title, abstract and comments (kept as their raw bytes, or unescaped into
+/// reusable buffers: no strings, no paper) and checks the rest of the line only as far as
+/// <see cref="KaggleLineParser"/> would reject it. Strings are crossed with a vectorised search for the next quote,
+/// backslash or control char; nothing is tokenised that the match does not read.
 /// <para>
 /// It is conservative: it says <see langword="true"/> only for lines the full parser accepts. Anything unusual (a
-/// field of another JSON type, an id to check by hand, a blank title, broken JSON) gives <see langword="false"/>, and
-/// the caller then parses the line with <see cref="KaggleLineParser"/>, whose verdict and message stand. A property
-/// test holds the two to the same verdict on every fuzzed line.
+/// number, an escaped key, a field of another JSON type, an id to check by hand, a blank title, deep nesting, broken
+/// JSON) gives <see langword="false"/>, and the caller then parses the line with <see cref="KaggleLineParser"/>, whose
+/// verdict and message stand. A property test holds the two to the same verdict on every fuzzed line.
 /// </para>
 /// </summary>
 public sealed class KaggleTextReader
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
+    /// <summary>Deeper values are left to the full parser (its limit is 16).</summary>
+    private const int MaxDepth = 12;
+
+    /// <summary>What ends a run of plain string bytes: the closing quote, an escape, or a control char (invalid in JSON).</summary>
+    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
 
     private readonly bool _raw;
     private char[] _title = new char[1024];
@@ -67,87 +75,403 @@ public sealed class KaggleTextReader
         _titleIsRaw = _abstractIsRaw = _commentsIsRaw = false;
 
         // The full parser turns every string it reads into UTF-16, and fails on invalid UTF-8 or an escaped lone
-        // surrogate; this reader skips most strings, so it checks the whole line for both first (vectorised).
+        // surrogate; this reader skips most strings, so it checks the whole line for both first (vectorised). With no
+        // \uD800-\uDFFF escape at all, every \u escape below is one char.
         if ((utf8.ContainsAnyExceptInRange((byte)0, (byte)0x7f) && !System.Text.Unicode.Utf8.IsValid(utf8))
             || utf8.IndexOf("\\ud"u8) >= 0 || utf8.IndexOf("\\uD"u8) >= 0)
         {
             return false;
         }
 
-        try
+        var i = SkipSpace(utf8, 0);
+        if (i >= utf8.Length || utf8[i] != (byte)'{')
         {
-            var reader = new Utf8JsonReader(utf8, Options);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return false;
+        }
+
+        i = SkipSpace(utf8, i + 1);
+        var idOk = false;
+        while (true)
+        {
+            if (!Key(utf8, ref i, out var key))
             {
                 return false;
             }
 
-            var idOk = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            bool ok;
+            if (key.SequenceEqual("id"u8))
             {
-                if (reader.ValueTextEquals("id"u8))
-                {
-                    idOk = NextIsString(ref reader) && IsPlainId(ref reader);
-                }
-                else if (reader.ValueTextEquals("title"u8))
-                {
-                    if (!NextIsStringOrNull(ref reader))
-                    {
-                        return false;
-                    }
-
-                    TitleLength = Read(ref reader, ref _title, out _titleRaw, out _titleIsRaw);
-                }
-                else if (reader.ValueTextEquals("abstract"u8))
-                {
-                    if (!NextIsStringOrNull(ref reader))
-                    {
-                        return false;
-                    }
-
-                    AbstractLength = Read(ref reader, ref _abstract, out _abstractRaw, out _abstractIsRaw);
-                }
-                else if (reader.ValueTextEquals("comments"u8))
-                {
-                    if (!NextIsStringOrNull(ref reader))
-                    {
-                        return false;
-                    }
-
-                    CommentsLength = Read(ref reader, ref _comments, out _commentsRaw, out _commentsIsRaw);
-                }
-                else if (reader.ValueTextEquals("authors"u8) || reader.ValueTextEquals("journal-ref"u8)
-                    || reader.ValueTextEquals("doi"u8) || reader.ValueTextEquals("categories"u8))
-                {
-                    if (!NextIsStringOrNull(ref reader))
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("versions"u8))
-                {
-                    if (!VersionsAreStrings(ref reader))
-                    {
-                        return false;
-                    }
-                }
-                else
-                {
-                    // authors_parsed is read leniently by the full parser: any shape is accepted, like unknown fields.
-                    reader.Read();
-                    reader.Skip();
-                }
+                ok = String(utf8, ref i, out var value, out var escaped) && !escaped && IsPlainId(utf8[value]);
+                idOk = ok;
+            }
+            else if (key.SequenceEqual("title"u8))
+            {
+                ok = Text(utf8, ref i, ref _title, out _titleRaw, out _titleIsRaw, out var length);
+                TitleLength = length;
+            }
+            else if (key.SequenceEqual("abstract"u8))
+            {
+                ok = Text(utf8, ref i, ref _abstract, out _abstractRaw, out _abstractIsRaw, out var length);
+                AbstractLength = length;
+            }
+            else if (key.SequenceEqual("comments"u8))
+            {
+                ok = Text(utf8, ref i, ref _comments, out _commentsRaw, out _commentsIsRaw, out var length);
+                CommentsLength = length;
+            }
+            else if (key.SequenceEqual("authors"u8) || key.SequenceEqual("journal-ref"u8) || key.SequenceEqual("doi"u8) || key.SequenceEqual("categories"u8))
+            {
+                ok = StringOrNull(utf8, ref i, out _, out _, out _);
+            }
+            else if (key.SequenceEqual("versions"u8))
+            {
+                ok = VersionsAreStrings(utf8, ref i);
+            }
+            else
+            {
+                // authors_parsed is read leniently by the full parser: any shape is accepted, like unknown fields.
+                ok = SkipValue(utf8, ref i, depth: 1);
             }
 
-            // Closed object, nothing after it, an id the full parser takes, and a title that is not blank.
-            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && idOk
-                && !(_titleIsRaw ? IsBlank(utf8[_titleRaw]) : _title.AsSpan(0, TitleLength).IsWhiteSpace());
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // Broken JSON, or a string that is not valid UTF-8 (found by the property test): the full parser reports it.
+            if (!ok)
+            {
+                return false;
+            }
+
+            i = SkipSpace(utf8, i);
+            if (i < utf8.Length && utf8[i] == (byte)',')
+            {
+                i = SkipSpace(utf8, i + 1);
+                continue;
+            }
+
+            if (i < utf8.Length && utf8[i] == (byte)'}')
+            {
+                break;
+            }
+
             return false;
         }
+
+        // Closed object, nothing after it, an id the full parser takes, and a title that is not blank.
+        return SkipSpace(utf8, i + 1) == utf8.Length && idOk
+            && !(_titleIsRaw ? IsBlank(utf8[_titleRaw]) : _title.AsSpan(0, TitleLength).IsWhiteSpace());
+    }
+
+    /// <summary>JSON whitespace from <paramref name="i"/> on; returns where it ends.</summary>
+    private static int SkipSpace(ReadOnlySpan<byte> utf8, int i)
+    {
+        while (i < utf8.Length && utf8[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>A property name without escapes and its colon; <paramref name="i"/> ends at the value.</summary>
+    private static bool Key(ReadOnlySpan<byte> utf8, ref int i, out ReadOnlySpan<byte> key)
+    {
+        key = default;
+        if (!String(utf8, ref i, out var range, out var escaped) || escaped)
+        {
+            return false; // an escaped name may still be "title": the full parser compares it unescaped
+        }
+
+        key = utf8[range];
+        i = SkipSpace(utf8, i);
+        if (i >= utf8.Length || utf8[i] != (byte)':')
+        {
+            return false;
+        }
+
+        i = SkipSpace(utf8, i + 1);
+        return true;
+    }
+
+    /// <summary>
+    /// A JSON string at <paramref name="i"/> (its opening quote): valid escapes, no control char. Gives the range of
+    /// its contents and whether it holds an escape; <paramref name="i"/> ends after the closing quote.
+    /// </summary>
+    private static bool String(ReadOnlySpan<byte> utf8, ref int i, out Range value, out bool escaped)
+    {
+        value = default;
+        escaped = false;
+        if (i >= utf8.Length || utf8[i] != (byte)'"')
+        {
+            return false;
+        }
+
+        var start = ++i;
+        while (true)
+        {
+            var next = utf8[i..].IndexOfAny(StringSpecials);
+            if (next < 0)
+            {
+                return false; // not closed
+            }
+
+            i += next;
+            var b = utf8[i];
+            if (b == (byte)'"')
+            {
+                value = start..i;
+                i++;
+                return true;
+            }
+
+            if (b != (byte)'\\' || i + 1 >= utf8.Length)
+            {
+                return false; // a raw control char
+            }
+
+            escaped = true;
+            var e = utf8[i + 1];
+            if (e == (byte)'u')
+            {
+                if (i + 6 > utf8.Length || !IsHex(utf8[i + 2]) || !IsHex(utf8[i + 3]) || !IsHex(utf8[i + 4]) || !IsHex(utf8[i + 5]))
+                {
+                    return false;
+                }
+
+                i += 6;
+            }
+            else if (e is (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t')
+            {
+                i += 2;
+            }
+            else
+            {
+                return false;
+            }
+        }
+    }
+
+    private static bool IsHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
+
+    /// <summary>A string or null (<paramref name="isNull"/>); anything else is false.</summary>
+    private static bool StringOrNull(ReadOnlySpan<byte> utf8, ref int i, out Range value, out bool escaped, out bool isNull)
+    {
+        isNull = utf8[i..].StartsWith("null"u8);
+        if (isNull)
+        {
+            value = default;
+            escaped = false;
+            i += 4;
+            return true;
+        }
+
+        return String(utf8, ref i, out value, out escaped);
+    }
+
+    /// <summary>
+    /// A text field (string or null): kept as its raw bytes when the reader may and they are plain escaped ASCII, else
+    /// unescaped into <paramref name="buffer"/> (grown as needed; <paramref name="length"/> chars).
+    /// </summary>
+    private bool Text(ReadOnlySpan<byte> utf8, ref int i, ref char[] buffer, out Range raw, out bool isRaw, out int length)
+    {
+        raw = default;
+        isRaw = false;
+        length = 0;
+        if (!StringOrNull(utf8, ref i, out var value, out var escaped, out var isNull))
+        {
+            return false;
+        }
+
+        if (isNull)
+        {
+            return true;
+        }
+
+        var bytes = utf8[value];
+        if (_raw && QuerySet.IsEscapedAscii(bytes))
+        {
+            raw = value;
+            isRaw = true;
+            return true;
+        }
+
+        // Never more chars than UTF-8 bytes.
+        if (buffer.Length < bytes.Length)
+        {
+            buffer = new char[Math.Max(bytes.Length, buffer.Length * 2)];
+        }
+
+        // Not whitespace-normalised as the full parser stores it: the words are the same either way (TeX included, see
+        // TextNormalizer), and a property test holds the two paths to the same matches.
+        length = escaped ? Unescape(bytes, buffer) : Encoding.UTF8.GetChars(bytes, buffer);
+        return true;
+    }
+
+    /// <summary>The chars of a checked string's contents with escapes (no surrogate escapes: the line was checked).</summary>
+    private static int Unescape(ReadOnlySpan<byte> bytes, Span<char> chars)
+    {
+        var n = 0;
+        while (true)
+        {
+            var slash = bytes.IndexOf((byte)'\\');
+            var run = slash < 0 ? bytes : bytes[..slash];
+            n += Encoding.UTF8.GetChars(run, chars[n..]);
+            if (slash < 0)
+            {
+                return n;
+            }
+
+            var e = bytes[slash + 1];
+            if (e == (byte)'u')
+            {
+                chars[n++] = (char)((Hex(bytes[slash + 2]) << 12) | (Hex(bytes[slash + 3]) << 8) | (Hex(bytes[slash + 4]) << 4) | Hex(bytes[slash + 5]));
+                bytes = bytes[(slash + 6)..];
+            }
+            else
+            {
+                chars[n++] = e switch
+                {
+                    (byte)'b' => '\b',
+                    (byte)'f' => '\f',
+                    (byte)'n' => '\n',
+                    (byte)'r' => '\r',
+                    (byte)'t' => '\t',
+                    _ => (char)e, // " \ /
+                };
+                bytes = bytes[(slash + 2)..];
+            }
+        }
+    }
+
+    private static int Hex(byte b) => b <= (byte)'9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    /// <summary>
+    /// Any value, checked as JSON: strings, null, true, false, and arrays and objects of them (not deeper than
+    /// <see cref="MaxDepth"/>). Numbers, and anything else, are left to the full parser.
+    /// </summary>
+    private static bool SkipValue(ReadOnlySpan<byte> utf8, ref int i, int depth)
+    {
+        if (i >= utf8.Length)
+        {
+            return false;
+        }
+
+        switch (utf8[i])
+        {
+            case (byte)'"':
+                return String(utf8, ref i, out _, out _);
+            case (byte)'n':
+                return Literal(utf8, ref i, "null"u8);
+            case (byte)'t':
+                return Literal(utf8, ref i, "true"u8);
+            case (byte)'f':
+                return Literal(utf8, ref i, "false"u8);
+            case (byte)'[':
+                return Array(utf8, ref i, depth + 1);
+            case (byte)'{':
+                return Object(utf8, ref i, depth + 1);
+            default:
+                return false;
+        }
+    }
+
+    private static bool Literal(ReadOnlySpan<byte> utf8, ref int i, ReadOnlySpan<byte> literal)
+    {
+        if (!utf8[i..].StartsWith(literal))
+        {
+            return false;
+        }
+
+        i += literal.Length;
+        return true;
+    }
+
+    private static bool Array(ReadOnlySpan<byte> utf8, ref int i, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        i = SkipSpace(utf8, i + 1);
+        if (i < utf8.Length && utf8[i] == (byte)']')
+        {
+            i++;
+            return true;
+        }
+
+        while (true)
+        {
+            if (!SkipValue(utf8, ref i, depth))
+            {
+                return false;
+            }
+
+            if (!Next(utf8, ref i, (byte)']', out var end))
+            {
+                return false;
+            }
+
+            if (end)
+            {
+                return true;
+            }
+        }
+    }
+
+    private static bool Object(ReadOnlySpan<byte> utf8, ref int i, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        i = SkipSpace(utf8, i + 1);
+        if (i < utf8.Length && utf8[i] == (byte)'}')
+        {
+            i++;
+            return true;
+        }
+
+        while (true)
+        {
+            if (!Key(utf8, ref i, out _) || !SkipValue(utf8, ref i, depth))
+            {
+                return false;
+            }
+
+            if (!Next(utf8, ref i, (byte)'}', out var end))
+            {
+                return false;
+            }
+
+            if (end)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>After a value in an array or object: a comma (and the next value's start) or the closing bracket.</summary>
+    private static bool Next(ReadOnlySpan<byte> utf8, ref int i, byte close, out bool end)
+    {
+        i = SkipSpace(utf8, i);
+        end = false;
+        if (i >= utf8.Length)
+        {
+            return false;
+        }
+
+        if (utf8[i] == (byte)',')
+        {
+            i = SkipSpace(utf8, i + 1);
+            return true;
+        }
+
+        if (utf8[i] == close)
+        {
+            i++;
+            end = true;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>A raw escaped-ASCII value that decodes to whitespace only (spaces and the \n \t \r \f escapes; not \b, a quote or a slash).</summary>
@@ -171,24 +495,13 @@ public sealed class KaggleTextReader
         return true;
     }
 
-    private static bool NextIsString(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.String;
-
-    private static bool NextIsStringOrNull(ref Utf8JsonReader reader) =>
-        reader.Read() && reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
-
     /// <summary>
     /// The common id shapes, unescaped and without spaces, that <see cref="ArxivIds.TryParse"/> takes as they are:
     /// <c>2401.01234</c> (4 digits, dot, 4 or 5) and <c>hep-th/9901001</c> (lower-case archive, one optional dash, slash, 7 digits).
     /// Anything else goes to the full parser.
     /// </summary>
-    private static bool IsPlainId(ref Utf8JsonReader reader)
+    private static bool IsPlainId(ReadOnlySpan<byte> id)
     {
-        if (reader.ValueIsEscaped || reader.HasValueSequence)
-        {
-            return false;
-        }
-
-        var id = reader.ValueSpan;
         if (id.Length is 9 or 10 && id[4] == '.' && IsDigits(id[..4]) && IsDigits(id[5..]))
         {
             return true;
@@ -210,81 +523,76 @@ public sealed class KaggleTextReader
 
     private static bool IsDigits(ReadOnlySpan<byte> s) => s.Length > 0 && !s.ContainsAnyExceptInRange((byte)'0', (byte)'9');
 
-    /// <summary>versions: every "version" and "created" value a string or null (the full parser reads them as strings).</summary>
-    private static bool VersionsAreStrings(ref Utf8JsonReader reader)
+    /// <summary>versions: every "version" and "created" value a string or null (the full parser reads them as strings); other shapes are skipped as it does.</summary>
+    private static bool VersionsAreStrings(ReadOnlySpan<byte> utf8, ref int i)
     {
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (i >= utf8.Length || utf8[i] != (byte)'[')
         {
-            reader.Skip();
+            return SkipValue(utf8, ref i, depth: 1);
+        }
+
+        i = SkipSpace(utf8, i + 1);
+        if (i < utf8.Length && utf8[i] == (byte)']')
+        {
+            i++;
             return true;
         }
 
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (true)
         {
-            if (reader.TokenType != JsonTokenType.StartObject)
+            if (i < utf8.Length && utf8[i] == (byte)'{')
             {
-                reader.Skip();
-                continue;
-            }
-
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-            {
-                if (reader.ValueTextEquals("version"u8) || reader.ValueTextEquals("created"u8))
+                if (!Version(utf8, ref i))
                 {
-                    if (!NextIsStringOrNull(ref reader))
-                    {
-                        return false;
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
+                    return false;
                 }
             }
-        }
+            else if (!SkipValue(utf8, ref i, depth: 2))
+            {
+                return false;
+            }
 
-        return true;
+            if (!Next(utf8, ref i, (byte)']', out var end))
+            {
+                return false;
+            }
+
+            if (end)
+            {
+                return true;
+            }
+        }
     }
 
-    /// <summary>
-    /// The current string: kept as its raw bytes (where they are in the line) when the reader may and they are plain
-    /// escaped ASCII, else decoded into <paramref name="buffer"/> (returns the decoded length).
-    /// </summary>
-    private int Read(ref Utf8JsonReader reader, ref char[] buffer, out Range raw, out bool isRaw)
+    /// <summary>One object of versions: "version" and "created" strings or null, anything else skipped.</summary>
+    private static bool Version(ReadOnlySpan<byte> utf8, ref int i)
     {
-        if (_raw && reader.TokenType == JsonTokenType.String && !reader.HasValueSequence && QuerySet.IsEscapedAscii(reader.ValueSpan))
+        i = SkipSpace(utf8, i + 1);
+        if (i < utf8.Length && utf8[i] == (byte)'}')
         {
-            // The value starts after the opening quote.
-            var start = checked((int)reader.TokenStartIndex) + 1;
-            raw = start..(start + reader.ValueSpan.Length);
-            isRaw = true;
-            return 0;
+            i++;
+            return true;
         }
 
-        raw = default;
-        isRaw = false;
-        return Copy(ref reader, ref buffer);
-    }
-
-    /// <summary>Unescapes the current string (or null: empty) into <paramref name="buffer"/>, grown as needed; returns its length.</summary>
-    private static int Copy(ref Utf8JsonReader reader, ref char[] buffer)
-    {
-        if (reader.TokenType == JsonTokenType.Null)
+        while (true)
         {
-            return 0;
-        }
+            if (!Key(utf8, ref i, out var key))
+            {
+                return false;
+            }
 
-        // Never more chars than UTF-8 bytes.
-        var max = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-        if (buffer.Length < max)
-        {
-            buffer = new char[Math.Max(max, buffer.Length * 2)];
-        }
+            var ok = key.SequenceEqual("version"u8) || key.SequenceEqual("created"u8)
+                ? StringOrNull(utf8, ref i, out _, out _, out _)
+                : SkipValue(utf8, ref i, depth: 3);
+            if (!ok || !Next(utf8, ref i, (byte)'}', out var end))
+            {
+                return false;
+            }
 
-        // Not whitespace-normalised as the full parser stores it: the words are the same either way (TeX included, see
-        // TextNormalizer), and a property test holds the two paths to the same matches.
-        return reader.CopyString(buffer);
+            if (end)
+            {
+                return true;
+            }
+        }
     }
 }
