@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace ArxivDigest.Matching;
@@ -82,15 +83,22 @@ public sealed partial class QuerySet
     private sealed class WordTrie
     {
         private readonly int[] _rootChild;
-        private readonly Dictionary<long, int> _children = [];
-        private readonly List<List<int>> _terms = [];
-        private readonly List<bool> _hasChildren = [];
-        private readonly int[][] _termsAt;
+        private readonly int[] _termsStart;
+        private readonly int[] _termsFlat;
+        private readonly bool[] _hasChildren;
+
+        // Children below the root: (node, word id) → child, open addressing over a power-of-two table.
+        private readonly long[] _childKeys;
+        private readonly int[] _childNodes;
+        private readonly int _childShift;
 
         public WordTrie(QuerySet set)
         {
             _rootChild = new int[set._vocabulary.Count];
             _rootChild.AsSpan().Fill(-1);
+            var children = new Dictionary<long, int>();
+            var terms = new List<List<int>>();
+            var hasChildren = new List<bool>();
             for (var t = 0; t < set._terms.Length; t++)
             {
                 var term = set._terms[t];
@@ -109,39 +117,91 @@ public sealed partial class QuerySet
                     }
                     else
                     {
-                        _hasChildren[node] = true;
+                        hasChildren[node] = true;
                         var key = Key(node, id);
-                        if (!_children.TryGetValue(key, out var child))
+                        if (!children.TryGetValue(key, out var child))
                         {
-                            _children[key] = child = NewNode();
+                            children[key] = child = NewNode();
                         }
 
                         node = child;
                     }
                 }
 
-                _terms[node].Add(t);
+                terms[node].Add(t);
             }
 
-            _termsAt = [.. _terms.Select(l => l.ToArray())];
+            _hasChildren = [.. hasChildren];
+            _termsStart = new int[terms.Count + 1];
+            for (var node = 0; node < terms.Count; node++)
+            {
+                _termsStart[node + 1] = _termsStart[node] + terms[node].Count;
+            }
+
+            _termsFlat = [.. terms.SelectMany(l => l)];
+
+            var bits = 4;
+            while ((1 << bits) < children.Count * 2)
+            {
+                bits++;
+            }
+
+            _childShift = 64 - bits;
+            _childKeys = new long[1 << bits];
+            _childKeys.AsSpan().Fill(-1);
+            _childNodes = new int[1 << bits];
+            foreach (var (key, child) in children)
+            {
+                var slot = Slot(key);
+                while (_childKeys[slot] != -1)
+                {
+                    slot = (slot + 1) & (_childKeys.Length - 1);
+                }
+
+                _childKeys[slot] = key;
+                _childNodes[slot] = child;
+            }
+
+            int NewNode()
+            {
+                terms.Add([]);
+                hasChildren.Add(false);
+                return terms.Count - 1;
+            }
         }
 
         public int Root(int id) => _rootChild[id];
 
-        public int Child(int node, int id) => _hasChildren[node] && _children.TryGetValue(Key(node, id), out var child) ? child : -1;
+        public int Child(int node, int id)
+        {
+            var key = Key(node, id);
+            var keys = _childKeys;
+            var slot = Slot(key);
+            while (true)
+            {
+                var k = keys[slot];
+                if (k == key)
+                {
+                    return _childNodes[slot];
+                }
+
+                if (k == -1)
+                {
+                    return -1;
+                }
+
+                slot = (slot + 1) & (keys.Length - 1);
+            }
+        }
 
         public bool HasChildren(int node) => _hasChildren[node];
 
-        public int[] TermsAt(int node) => _termsAt[node];
+        /// <summary>The terms that end at <paramref name="node"/>.</summary>
+        public ReadOnlySpan<int> TermsAt(int node) => _termsFlat.AsSpan(_termsStart[node], _termsStart[node + 1] - _termsStart[node]);
 
         private static long Key(int node, int id) => ((long)node << 32) | (uint)id;
 
-        private int NewNode()
-        {
-            _terms.Add([]);
-            _hasChildren.Add(false);
-            return _terms.Count - 1;
-        }
+        private int Slot(long key) => (int)((ulong)key * 0x9E3779B97F4A7C15UL >> _childShift);
     }
 
     /// <summary>The vocabulary as an open-addressing table for the scan (built once; read by every matcher).</summary>
@@ -279,7 +339,6 @@ public sealed partial class QuerySet
 
         private void ScanText(string? text, QueryField field) => ScanText(text.AsSpan(), field);
 
-        private WordCache? _cache;
 
         /// <summary>Room for the words of a text of <paramref name="length"/> chars (at most one per two chars, rounded up).</summary>
         private void EnsureWordRoom(int length)
@@ -322,6 +381,8 @@ public sealed partial class QuerySet
                 : ScanWords(clean, lower);
             Resolve(count, lower, clean, field);
         }
+
+        private WordCache? _cache;
 
         private byte[] _narrow = new byte[1024];
         private char[] _word = new char[64];
@@ -545,38 +606,46 @@ public sealed partial class QuerySet
         {
             var termIds = TermIds;
             var trie = _set.Trie;
+            var termFields = _set._termFields;
+            var ids = _ids;
+            var anchored = _set._hasAnchoredTerms;
             var exactWords = _set._byExactWord.Count > 0 ? _set._byExactWord.GetAlternateLookup<ReadOnlySpan<char>>() : default;
             for (var i = 0; i < count; i++)
             {
-                if (_ids[i] >= 0)
+                var id = ids[i];
+                if (id >= 0)
                 {
                     // Whole-word terms starting here: down the trie as far as the next words go.
-                    var node = trie.Root(_ids[i]);
+                    var node = trie.Root(id);
                     var j = i;
                     while (node >= 0)
                     {
                         foreach (var t in trie.TermsAt(node))
                         {
-                            if (_termStamp[t] != _generation && Covers(_set._terms[t].Field, field))
+                            if (_termStamp[t] != _generation && Covers(termFields[t], field))
                             {
                                 Hit(t);
                             }
                         }
 
-                        if (!trie.HasChildren(node) || ++j >= count || _ids[j] < 0)
+                        if (!trie.HasChildren(node) || ++j >= count || ids[j] < 0)
                         {
                             break;
                         }
 
-                        node = trie.Child(node, _ids[j]);
+                        node = trie.Child(node, ids[j]);
                     }
 
-                    foreach (var t in _set._byAnchorId[_ids[i]])
+                    if (anchored)
                     {
-                        var from = i - _set._anchorOffset[t];
-                        if (from >= 0 && _termStamp[t] != _generation && Covers(_set._terms[t].Field, field) && IdsMatchAt(termIds[t], t, lower, count, from))
+                        // Phrases ending in a prefix (neural net*), anchored on their longest word.
+                        foreach (var t in _set._byAnchorId[id])
                         {
-                            Hit(t);
+                            var from = i - _set._anchorOffset[t];
+                            if (from >= 0 && _termStamp[t] != _generation && Covers(termFields[t], field) && IdsMatchAt(termIds[t], t, lower, count, from))
+                            {
+                                Hit(t);
+                            }
                         }
                     }
                 }

@@ -33,6 +33,12 @@ public sealed partial class QuerySet
     private readonly bool _needAbstract;
     private readonly bool _needAuthors;
 
+    /// <summary>Each term's field, beside the terms so the scan reads it without reaching into the term.</summary>
+    private readonly QueryField[] _termFields;
+
+    /// <summary>True when some phrase ends in a prefix (<see cref="_byAnchorId"/> is not all empty).</summary>
+    private readonly bool _hasAnchoredTerms;
+
     public QuerySet(IEnumerable<Query> queries)
     {
         _queries = [.. queries];
@@ -114,6 +120,8 @@ public sealed partial class QuerySet
         _categoryTerms = [.. categories];
         _idTerms = [.. ids];
         (_vocabulary, _byAnchorId, _anchorOffset) = BuildVocabulary();
+        _hasAnchoredTerms = _byAnchorId.Any(a => a.Length > 0);
+        _termFields = [.. _terms.Select(t => t.Field)];
         return;
 
         // A term that occurs in a query only under an odd number of NOTs can only make it false: its hit alone never
