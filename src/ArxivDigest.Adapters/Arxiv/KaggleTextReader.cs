@@ -159,6 +159,7 @@ public sealed class KaggleTextReader
     }
 
     /// <summary>JSON whitespace from <paramref name="i"/> on; returns where it ends.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SkipSpace(ReadOnlySpan<byte> utf8, int i)
     {
         while (i < utf8.Length && utf8[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
@@ -170,6 +171,7 @@ public sealed class KaggleTextReader
     }
 
     /// <summary>A property name without escapes and its colon; <paramref name="i"/> ends at the value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Key(ReadOnlySpan<byte> utf8, ref int i, out ReadOnlySpan<byte> key)
     {
         key = default;
@@ -193,6 +195,7 @@ public sealed class KaggleTextReader
     /// A JSON string at <paramref name="i"/> (its opening quote): valid escapes, no control char. Gives the range of
     /// its contents and whether it holds an escape; <paramref name="i"/> ends after the closing quote.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool String(ReadOnlySpan<byte> utf8, ref int i, out Range value, out bool escaped)
     {
         value = default;
@@ -250,6 +253,7 @@ public sealed class KaggleTextReader
     private static bool IsHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
 
     /// <summary>A string or null (<paramref name="isNull"/>); anything else is false.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool StringOrNull(ReadOnlySpan<byte> utf8, ref int i, out Range value, out bool escaped, out bool isNull)
     {
         isNull = utf8[i..].StartsWith("null"u8);
@@ -268,6 +272,7 @@ public sealed class KaggleTextReader
     /// A text field (string or null): kept as its raw bytes when the reader may and they are plain escaped ASCII, else
     /// unescaped into <paramref name="buffer"/> (grown as needed; <paramref name="length"/> chars).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Text(ReadOnlySpan<byte> utf8, ref int i, ref char[] buffer, out Range raw, out bool isRaw, out int length)
     {
         raw = default;
@@ -304,6 +309,7 @@ public sealed class KaggleTextReader
     }
 
     /// <summary>The chars of a checked string's contents with escapes (no surrogate escapes: the line was checked).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Unescape(ReadOnlySpan<byte> bytes, Span<char> chars)
     {
         var n = 0;
@@ -345,6 +351,7 @@ public sealed class KaggleTextReader
     /// Any value, checked as JSON: strings, null, true, false, and arrays and objects of them (not deeper than
     /// <see cref="MaxDepth"/>). Numbers, and anything else, are left to the full parser.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool SkipValue(ReadOnlySpan<byte> utf8, ref int i, int depth)
     {
         if (i >= utf8.Length)
@@ -382,6 +389,7 @@ public sealed class KaggleTextReader
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Array(ReadOnlySpan<byte> utf8, ref int i, int depth)
     {
         if (depth > MaxDepth)
@@ -415,6 +423,7 @@ public sealed class KaggleTextReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Object(ReadOnlySpan<byte> utf8, ref int i, int depth)
     {
         if (depth > MaxDepth)
@@ -449,6 +458,7 @@ public sealed class KaggleTextReader
     }
 
     /// <summary>After a value in an array or object: a comma (and the next value's start) or the closing bracket.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Next(ReadOnlySpan<byte> utf8, ref int i, byte close, out bool end)
     {
         i = SkipSpace(utf8, i);
@@ -500,6 +510,7 @@ public sealed class KaggleTextReader
     /// <c>2401.01234</c> (4 digits, dot, 4 or 5) and <c>hep-th/9901001</c> (lower-case archive, one optional dash, slash, 7 digits).
     /// Anything else goes to the full parser.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsPlainId(ReadOnlySpan<byte> id)
     {
         if (id.Length is 9 or 10 && id[4] == '.' && IsDigits(id[..4]) && IsDigits(id[5..]))
@@ -524,6 +535,7 @@ public sealed class KaggleTextReader
     private static bool IsDigits(ReadOnlySpan<byte> s) => s.Length > 0 && !s.ContainsAnyExceptInRange((byte)'0', (byte)'9');
 
     /// <summary>versions: every "version" and "created" value a string or null (the full parser reads them as strings); other shapes are skipped as it does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool VersionsAreStrings(ReadOnlySpan<byte> utf8, ref int i)
     {
         if (i >= utf8.Length || utf8[i] != (byte)'[')
@@ -565,6 +577,7 @@ public sealed class KaggleTextReader
     }
 
     /// <summary>One object of versions: "version" and "created" strings or null, anything else skipped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Version(ReadOnlySpan<byte> utf8, ref int i)
     {
         i = SkipSpace(utf8, i + 1);

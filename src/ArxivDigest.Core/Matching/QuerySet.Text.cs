@@ -362,7 +362,7 @@ public sealed partial class QuerySet
                 return;
             }
 
-            var clean = TextNormalizer.IsPlain(text) ? text : TextNormalizer.Clean(new string(text)).AsSpan();
+            var clean = TextNormalizer.Clean(text, ref _clean);
             if (_lower.Length < clean.Length)
             {
                 _lower = new char[Math.Max(clean.Length, _lower.Length * 2)];
@@ -385,6 +385,7 @@ public sealed partial class QuerySet
         private WordCache? _cache;
 
         private byte[] _narrow = new byte[1024];
+        private char[] _clean = new char[1024];
         private char[] _word = new char[64];
 
         /// <summary>The words of a text that is not all ASCII, char by char; returns how many.</summary>

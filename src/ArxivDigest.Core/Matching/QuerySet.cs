@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ArxivDigest.Matching;
 
 /// <summary>
@@ -296,6 +298,7 @@ public sealed partial class QuerySet
         /// As <see cref="MatchingQueries(ReadOnlySpan{char}, ReadOnlySpan{char}, ReadOnlySpan{char}, List{int})"/>, each field
         /// as chars or, for sets that compare word ids alone (<see cref="ScansWordsOnly"/>), as escaped ASCII bytes.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void MatchingQueries(TextField title, TextField @abstract, TextField comments, List<int> result)
         {
             if (!_set.ReadsOnlyText)
@@ -351,6 +354,7 @@ public sealed partial class QuerySet
         }
 
         /// <summary>The candidate queries (those true without hits, and those holding a term that hit) evaluated over the hits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Evaluate(List<int> result)
         {
             result.Clear();

@@ -122,16 +122,50 @@ public static class TextNormalizer
     /// <summary>Removes TeX markup, keeping the words it stands for.</summary>
     private static string Detex(string text)
     {
-        var b = new StringBuilder(text.Length);
+        var buffer = new char[text.Length + 16];
+        var length = Detex(text, ref buffer);
+        return new string(buffer, 0, length);
+    }
+
+    /// <summary>
+    /// <see cref="Clean"/> without allocating when the text is ASCII: the cleaned text is written into
+    /// <paramref name="buffer"/> (grown as needed) and returned as a span of it; other text goes through
+    /// <see cref="Clean"/> itself.
+    /// </summary>
+    internal static ReadOnlySpan<char> Clean(ReadOnlySpan<char> text, ref char[] buffer)
+    {
+        if (IsPlain(text))
+        {
+            return text;
+        }
+
+        if (!Ascii.IsValid(text))
+        {
+            return Clean(new string(text)).AsSpan();
+        }
+
+        if (!text.ContainsAny(TexChars))
+        {
+            return text;
+        }
+
+        var length = Detex(text, ref buffer); // may replace the buffer
+        return buffer.AsSpan(0, length);
+    }
+
+    /// <summary>The one TeX remover: writes the text without its markup into <paramref name="buffer"/> (grown as needed); returns the length.</summary>
+    private static int Detex(ReadOnlySpan<char> text, ref char[] buffer)
+    {
+        var b = new Writer(buffer);
         var i = 0;
         while (i < text.Length)
         {
             // Copy the run up to the next TeX character in one go.
-            var run = text.AsSpan(i).IndexOfAny(TexChars);
+            var run = text[i..].IndexOfAny(TexChars);
             if (run != 0)
             {
                 var length = run < 0 ? text.Length - i : run;
-                b.Append(text.AsSpan(i, length));
+                b.Append(text.Slice(i, length));
                 i += length;
                 continue;
             }
@@ -143,7 +177,7 @@ public static class TextNormalizer
                     i++;
                     continue;
                 case '\\' when i + 1 < text.Length:
-                    i = Command(text, i + 1, b);
+                    i = Command(text, i + 1, ref b);
                     continue;
                 default:
                     b.Append(c);
@@ -152,11 +186,44 @@ public static class TextNormalizer
             }
         }
 
-        return b.ToString();
+        buffer = b.Buffer;
+        return b.Length;
     }
 
+    /// <summary>A growable char buffer (the caller keeps the array it ends in).</summary>
+    private ref struct Writer(char[] buffer)
+    {
+        public char[] Buffer = buffer;
+        public int Length;
+
+        public void Append(char c)
+        {
+            if (Length == Buffer.Length)
+            {
+                Array.Resize(ref Buffer, Math.Max(16, Buffer.Length * 2));
+            }
+
+            Buffer[Length++] = c;
+        }
+
+        public void Append(ReadOnlySpan<char> s)
+        {
+            if (Length + s.Length > Buffer.Length)
+            {
+                Array.Resize(ref Buffer, Math.Max(Length + s.Length, Buffer.Length * 2));
+            }
+
+            s.CopyTo(Buffer.AsSpan(Length));
+            Length += s.Length;
+        }
+    }
+
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> LetterCommandsBySpan = LetterCommands.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FormattingCommandsBySpan = FormattingCommands.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Handles the command after a backslash at <paramref name="i"/>; returns the index after it.</summary>
-    private static int Command(string text, int i, StringBuilder b)
+    private static int Command(ReadOnlySpan<char> text, int i, ref Writer b)
     {
         var c = text[i];
         if (IsAccent(c) && !(char.IsAsciiLetter(c) && i + 1 < text.Length && char.IsAsciiLetter(text[i + 1])))
@@ -201,7 +268,7 @@ public static class TextNormalizer
         }
 
         var name = text[i..end];
-        if (LetterCommands.TryGetValue(name, out var letters))
+        if (LetterCommandsBySpan.TryGetValue(name, out var letters))
         {
             b.Append(letters);
             // "\ss{}" or "\o " ends the command; the word goes on. TeX skips all the spaces (and a line break) after a
@@ -211,10 +278,12 @@ public static class TextNormalizer
                 end++;
             }
         }
-        else if (!FormattingCommands.Contains(name))
+        else if (!FormattingCommandsBySpan.Contains(name))
         {
             // \pi, \alpha, \ell: the command's name is the word (separated from its neighbours).
-            b.Append(' ').Append(name).Append(' ');
+            b.Append(' ');
+            b.Append(name);
+            b.Append(' ');
         }
 
         return end;
