@@ -86,6 +86,92 @@ public sealed class KaggleTextReaderTests
         Assert.Null(KaggleLineParser.Parse(1, Encoding.UTF8.GetBytes(line)).Paper);
     }
 
+    /// <summary>
+    /// Random word-and-escape texts of every length around the scanner's 64-byte blocks and 16-byte words: words of
+    /// 1 to 40 chars in mixed case with plural endings, escapes (<c>\n \t \" \/</c>) and punctuation between them,
+    /// read raw (bytes) and decoded (chars, with TeX), against the reference matcher.
+    /// </summary>
+    [Fact]
+    public void Words_cut_at_any_block_boundary_and_of_any_length_match_like_the_reference()
+    {
+        var random = new Random(20261125);
+        var stems = Enumerable.Range(0, 60).Select(_ => RandomWord(random, random.Next(1, 22))).Distinct().ToArray();
+        var queries = stems.Take(30).Select((w, i) => Query.Parse(i % 3 == 0 ? $"\"{w} {stems[i + 1]}\"" : w)).Append(Query.Parse("the")).ToArray();
+        var set = new QuerySet(queries);
+        Assert.True(set.ScansWordsOnly);
+        string[] separators = [" ", "  ", "\\n", "\\t", "\\\"", "\\/", ", ", "-", " (", ") ", ".\\n"];
+        string[] endings = ["", "s", "es", "ies", "y", "e"];
+        var (rawReader, rawMatcher) = (new KaggleTextReader(raw: true), set.CreateMatcher());
+        var (charReader, charMatcher) = (new KaggleTextReader(), set.CreateMatcher());
+        for (var c = 0; c < 1500; c++)
+        {
+            var text = new StringBuilder(random.Next(2) == 0 ? "" : separators[random.Next(separators.Length)]);
+            var target = c % 200 + random.Next(60);
+            while (text.Length < target)
+            {
+                var word = random.Next(5) == 0 ? RandomWord(random, random.Next(1, 41)) : stems[random.Next(stems.Length)] + endings[random.Next(endings.Length)];
+                text.Append(random.Next(4) == 0 ? word.ToUpperInvariant() : word).Append(separators[random.Next(separators.Length)]);
+            }
+
+            var abs = random.Next(3) == 0 ? text.ToString(0, text.Length - 1).TrimEnd('\\') : text.ToString();
+            var tex = random.Next(4) == 0 ? $"$\\\\alpha$ \\\\emph{{{stems[0]}}} " : "";
+            var line = Encoding.UTF8.GetBytes($"{{\"id\":\"0704.{c:D4}\",\"title\":\"{tex}{stems[c % stems.Length]} the\",\"abstract\":\"{abs}\"}}");
+            Assert.True(CheckWith(rawReader, rawMatcher, queries, line, c + 1, raw: true), Encoding.UTF8.GetString(line));
+            Assert.True(CheckWith(charReader, charMatcher, queries, line, c + 1, raw: false), Encoding.UTF8.GetString(line));
+        }
+    }
+
+    /// <summary>
+    /// One matcher through more distinct words than its word cache holds (it starts afresh when half full): words met
+    /// before and after the restart still get their query ids.
+    /// </summary>
+    [Fact]
+    public void A_matcher_that_outgrows_its_word_cache_still_matches_like_the_reference()
+    {
+        var random = new Random(7);
+        var words = new HashSet<string>();
+        while (words.Count < 180_000)
+        {
+            words.Add(RandomWord(random, random.Next(4, 12)).ToLowerInvariant());
+        }
+
+        var all = words.ToArray();
+        var queries = all.Take(40).Select(Query.Parse).Append(Query.Parse($"\"{all[40]} {all[41]}\"")).ToArray();
+        var set = new QuerySet(queries);
+        var reader = new KaggleTextReader(raw: true);
+        var matcher = set.CreateMatcher();
+        var matched = 0;
+        for (var l = 0; l < all.Length / 300; l++)
+        {
+            // 300 new words a line, and now and then the query words again (before and after the cache restarts).
+            var text = string.Join(' ', all.Skip(l * 300).Take(300));
+            if (l % 25 == 0)
+            {
+                text += $" {all[l % 40]}s {all[40]} {all[41].ToUpperInvariant()}";
+            }
+
+            var line = Encoding.UTF8.GetBytes($"{{\"id\":\"0704.{l % 10000:D4}\",\"title\":\"t\",\"abstract\":\"{text}\"}}");
+            Assert.True(CheckWith(reader, matcher, queries, line, l + 1, raw: true));
+            var hits = new List<int>();
+            matcher.MatchingQueries(reader.TitleField(line), reader.AbstractField(line), reader.CommentsField(line), hits);
+            matched += hits.Count > 0 && l % 25 == 0 && l > 0 ? 1 : 0;
+        }
+
+        Assert.True(matched >= 20, $"{matched} lines with the query words matched");
+    }
+
+    private static string RandomWord(Random random, int length)
+    {
+        const string Chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        return string.Create(length, random, (span, r) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = Chars[i == 0 ? r.Next(52) : r.Next(Chars.Length)];
+            }
+        });
+    }
+
     [Fact]
     public void Mutated_snapshot_lines_never_get_a_different_verdict_or_different_matches()
     {
