@@ -370,9 +370,9 @@ public sealed class KaggleTextReader
             case (byte)'f':
                 return Literal(utf8, ref i, "false"u8);
             case (byte)'[':
-                return Array(utf8, ref i, depth + 1);
+                return Container(utf8, ref i, (byte)']', depth + 1);
             case (byte)'{':
-                return Object(utf8, ref i, depth + 1);
+                return Container(utf8, ref i, (byte)'}', depth + 1);
             default:
                 return false;
         }
@@ -389,8 +389,9 @@ public sealed class KaggleTextReader
         return true;
     }
 
+    /// <summary>An array or an object (<paramref name="close"/> is <c>]</c> or <c>}</c>): each member a value, or a name and a value, checked as JSON.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Array(ReadOnlySpan<byte> utf8, ref int i, int depth)
+    private static bool Container(ReadOnlySpan<byte> utf8, ref int i, byte close, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -398,7 +399,7 @@ public sealed class KaggleTextReader
         }
 
         i = SkipSpace(utf8, i + 1);
-        if (i < utf8.Length && utf8[i] == (byte)']')
+        if (i < utf8.Length && utf8[i] == close)
         {
             i++;
             return true;
@@ -406,46 +407,7 @@ public sealed class KaggleTextReader
 
         while (true)
         {
-            if (!SkipValue(utf8, ref i, depth))
-            {
-                return false;
-            }
-
-            if (!Next(utf8, ref i, (byte)']', out var end))
-            {
-                return false;
-            }
-
-            if (end)
-            {
-                return true;
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Object(ReadOnlySpan<byte> utf8, ref int i, int depth)
-    {
-        if (depth > MaxDepth)
-        {
-            return false;
-        }
-
-        i = SkipSpace(utf8, i + 1);
-        if (i < utf8.Length && utf8[i] == (byte)'}')
-        {
-            i++;
-            return true;
-        }
-
-        while (true)
-        {
-            if (!Key(utf8, ref i, out _) || !SkipValue(utf8, ref i, depth))
-            {
-                return false;
-            }
-
-            if (!Next(utf8, ref i, (byte)'}', out var end))
+            if ((close == (byte)'}' && !Key(utf8, ref i, out _)) || !SkipValue(utf8, ref i, depth) || !Next(utf8, ref i, close, out var end))
             {
                 return false;
             }
