@@ -43,7 +43,9 @@ long Lines(Func<ReadOnlySpan<byte>, long> each)
 var reader = new KaggleTextReader();
 var rawReader = new KaggleTextReader(raw: set.ScansWordsOnly);
 var matcher = set.CreateMatcher();
+matcher.SortResults = false; // as `match --count` runs it
 var hits = new List<int>();
+var counts = new long[set.Queries.Count];
 var stages = new (string Name, Func<ReadOnlySpan<byte>, long> Each)[]
 {
     ("lines", l => l.Length),
@@ -77,6 +79,7 @@ var stages = new (string Name, Func<ReadOnlySpan<byte>, long> Each)[]
         }
 
         matcher.MatchingQueries(reader.Title, reader.Abstract, reader.Comments, hits);
+        Count();
         return hits.Count;
     }),
     ("+ match (raw)", l =>
@@ -87,19 +90,29 @@ var stages = new (string Name, Func<ReadOnlySpan<byte>, long> Each)[]
         }
 
         matcher.MatchingQueries(rawReader.TitleField(l), rawReader.AbstractField(l), rawReader.CommentsField(l), hits);
+        Count();
         return hits.Count;
     }),
 };
+
+// Per-query counts, as `match --count` keeps them.
+void Count()
+{
+    foreach (var q in hits)
+    {
+        counts[q]++;
+    }
+}
 
 if (Environment.GetEnvironmentVariable("SCAN_WORKERS") is { } w)
 {
     // The whole scan as `match --count` runs it, three times: the first round includes the JIT's warm-up.
     for (var round = 0; round < 3; round++)
     {
-        var counts = new long[set.Queries.Count];
+        var totals = new long[set.Queries.Count];
         var t0 = Cpu();
         var sw = Stopwatch.StartNew();
-        var stats = await SnapshotScanner.ScanAsync(new MemoryStream(bytes), set, _ => { }, (_, _) => { }, CancellationToken.None, int.Parse(w), null, counts);
+        var stats = await SnapshotScanner.ScanAsync(new MemoryStream(bytes), set, _ => { }, (_, _) => { }, CancellationToken.None, int.Parse(w), null, totals);
         Console.WriteLine($"scan x{w}: {Cpu() - t0:F2} s CPU {sw.Elapsed.TotalSeconds:F2} s wall, {stats.Matches} matches");
     }
 

@@ -77,15 +77,20 @@ public sealed partial class QuerySet
     /// <summary>
     /// Phrases as paths of word ids from the root: at each word of a paper the scan walks down as far as the following
     /// words allow and hits the terms ending on the way, so the cost per word does not grow with the number of
-    /// phrases that share a word (one step for most words, whatever the query count). The root's children are an
-    /// array indexed by word id, deeper ones a hash map.
+    /// phrases that share a word (one step for most words, whatever the query count). The root's child for word id
+    /// <c>w</c> is node <c>w</c> (every vocabulary word has one, empty when no phrase starts with it); deeper
+    /// children are found in a hash table.
     /// </summary>
     private sealed class WordTrie
     {
-        private readonly int[] _rootChild;
-        private readonly int[] _termsStart;
+        /// <summary>Per node, where its terms start and end in <see cref="_termsFlat"/> and whether longer phrases go on from it.</summary>
+        private readonly TrieNode[] _nodes;
+
+        /// <summary>
+        /// The terms ending at each node, each as one int: a term that is the whole of its one query (<see cref="_directQueryOfTerm"/>)
+        /// as <c>query &lt;&lt; 4 | 8 | fields</c>, any other as <c>term &lt;&lt; 4 | fields</c> (fields: <see cref="FieldBits"/>).
+        /// </summary>
         private readonly int[] _termsFlat;
-        private readonly bool[] _hasChildren;
 
         // Children below the root: (node, word id) → child, open addressing over a power-of-two table.
         private readonly long[] _childKeys;
@@ -94,11 +99,14 @@ public sealed partial class QuerySet
 
         public WordTrie(QuerySet set)
         {
-            _rootChild = new int[set._vocabulary.Count];
-            _rootChild.AsSpan().Fill(-1);
             var children = new Dictionary<long, int>();
             var terms = new List<List<int>>();
             var hasChildren = new List<bool>();
+            for (var id = 0; id < set._vocabulary.Count; id++)
+            {
+                NewNode();
+            }
+
             for (var t = 0; t < set._terms.Length; t++)
             {
                 var term = set._terms[t];
@@ -113,7 +121,7 @@ public sealed partial class QuerySet
                     var id = set._vocabulary[word];
                     if (node < 0)
                     {
-                        node = _rootChild[id] >= 0 ? _rootChild[id] : _rootChild[id] = NewNode();
+                        node = id;
                     }
                     else
                     {
@@ -131,14 +139,17 @@ public sealed partial class QuerySet
                 terms[node].Add(t);
             }
 
-            _hasChildren = [.. hasChildren];
-            _termsStart = new int[terms.Count + 1];
+            _nodes = new TrieNode[terms.Count];
+            var start = 0;
             for (var node = 0; node < terms.Count; node++)
             {
-                _termsStart[node + 1] = _termsStart[node] + terms[node].Count;
+                _nodes[node] = new TrieNode(start, start + terms[node].Count, hasChildren[node]);
+                start += terms[node].Count;
             }
 
-            _termsFlat = [.. terms.SelectMany(l => l)];
+            _termsFlat = [.. terms.SelectMany(l => l).Select(t => set._directQueryOfTerm[t] is var q and >= 0
+                ? (q << 4) | 8 | FieldBits(set._terms[t].Field)
+                : (t << 4) | FieldBits(set._terms[t].Field))];
 
             var bits = 4;
             while ((1 << bits) < children.Count * 2)
@@ -170,8 +181,11 @@ public sealed partial class QuerySet
             }
         }
 
-        public int Root(int id) => _rootChild[id];
+        public TrieNode[] Nodes => _nodes;
 
+        public int[] TermsFlat => _termsFlat;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Child(int node, int id)
         {
             var key = Key(node, id);
@@ -194,15 +208,23 @@ public sealed partial class QuerySet
             }
         }
 
-        public bool HasChildren(int node) => _hasChildren[node];
-
-        /// <summary>The terms that end at <paramref name="node"/>.</summary>
-        public ReadOnlySpan<int> TermsAt(int node) => _termsFlat.AsSpan(_termsStart[node], _termsStart[node + 1] - _termsStart[node]);
-
         private static long Key(int node, int id) => ((long)node << 32) | (uint)id;
 
         private int Slot(long key) => (int)((ulong)key * 0x9E3779B97F4A7C15UL >> _childShift);
     }
+
+    /// <summary>A trie node: its terms are <c>TermsFlat[Start..End]</c>; <paramref name="More"/> when phrases go on below it.</summary>
+    private readonly record struct TrieNode(int Start, int End, bool More);
+
+    /// <summary>The fields a term of <paramref name="scope"/> is looked for in, one bit each (title 1, abstract 2, comments 4).</summary>
+    private static int FieldBits(QueryField scope) => scope switch
+    {
+        QueryField.Any => 3,
+        QueryField.Title => 1,
+        QueryField.Abstract => 2,
+        QueryField.Comments => 4,
+        _ => 0,
+    };
 
     /// <summary>The vocabulary as an open-addressing table for the scan (built once; read by every matcher).</summary>
     private WordTable? _wordTable;
@@ -605,48 +627,91 @@ public sealed partial class QuerySet
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Resolve(int count, ReadOnlySpan<char> lower, ReadOnlySpan<char> clean, QueryField field)
         {
-            var termIds = TermIds;
             var trie = _set.Trie;
+            var nodes = trie.Nodes;
+            var flat = trie.TermsFlat;
+            var nodeSeen = _nodeSeen ??= new int[nodes.Length];
+            var generation = _generation;
+            var fieldBit = FieldBits(field);
+            var ids = _ids;
+            for (var i = 0; i < count; i++)
+            {
+                var node = ids[i];
+                if (node < 0)
+                {
+                    continue;
+                }
+
+                // Whole-word terms starting here: down the trie (from the word's own root node) as far as the next
+                // words go. A node's terms are looked at once per field and paper: the first time there decides.
+                var j = i;
+                while (true)
+                {
+                    var info = nodes[node];
+                    if (info.Start < info.End)
+                    {
+                        var seen = nodeSeen[node];
+                        var seenFields = (seen >> 3) == generation ? seen & 7 : 0;
+                        if ((seenFields & fieldBit) == 0)
+                        {
+                            nodeSeen[node] = (generation << 3) | seenFields | fieldBit;
+                            for (var k = info.Start; k < info.End; k++)
+                            {
+                                // A term hits the first time its node is reached in a field it covers.
+                                var entry = flat[k];
+                                if ((entry & fieldBit) != 0 && (entry & seenFields & 7) == 0)
+                                {
+                                    if ((entry & 8) != 0)
+                                    {
+                                        AddDirect(entry >> 4);
+                                    }
+                                    else
+                                    {
+                                        Hit(entry >> 4);
+                                    }
+                                }
+                            }
+                        }
+                    }
+
+                    if (!info.More || ++j >= count || ids[j] < 0)
+                    {
+                        break;
+                    }
+
+                    node = trie.Child(node, ids[j]);
+                    if (node < 0)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (_set._hasAnchoredTerms || _set._byExactWord.Count > 0 || _set._prefixTextTerms.Length > 0)
+            {
+                ResolveText(count, lower, clean, field);
+            }
+        }
+
+        /// <summary>The terms <see cref="Resolve"/> leaves: phrases ending in a prefix, exact-case terms and one-word prefixes.</summary>
+        private void ResolveText(int count, ReadOnlySpan<char> lower, ReadOnlySpan<char> clean, QueryField field)
+        {
+            var termIds = TermIds;
             var termFields = _set._termFields;
             var ids = _ids;
-            var anchored = _set._hasAnchoredTerms;
             var exactWords = _set._byExactWord.Count > 0 ? _set._byExactWord.GetAlternateLookup<ReadOnlySpan<char>>() : default;
             for (var i = 0; i < count; i++)
             {
                 var id = ids[i];
-                if (id >= 0)
+                if (id >= 0 && _set._hasAnchoredTerms)
                 {
-                    // Whole-word terms starting here: down the trie as far as the next words go.
-                    var node = trie.Root(id);
-                    var j = i;
-                    while (node >= 0)
+                    // Phrases ending in a prefix (neural net*), anchored on their longest word.
+                    foreach (var t in _set._byAnchorId[id])
                     {
-                        foreach (var t in trie.TermsAt(node))
+                        var from = i - _set._anchorOffset[t];
+                        if (from >= 0 && _termStamp[t] != _generation && Covers(termFields[t], field) && IdsMatchAt(termIds[t], t, lower, count, from))
                         {
-                            if (_termStamp[t] != _generation && Covers(termFields[t], field))
-                            {
-                                Hit(t);
-                            }
-                        }
-
-                        if (!trie.HasChildren(node) || ++j >= count || ids[j] < 0)
-                        {
-                            break;
-                        }
-
-                        node = trie.Child(node, ids[j]);
-                    }
-
-                    if (anchored)
-                    {
-                        // Phrases ending in a prefix (neural net*), anchored on their longest word.
-                        foreach (var t in _set._byAnchorId[id])
-                        {
-                            var from = i - _set._anchorOffset[t];
-                            if (from >= 0 && _termStamp[t] != _generation && Covers(termFields[t], field) && IdsMatchAt(termIds[t], t, lower, count, from))
-                            {
-                                Hit(t);
-                            }
+                            Hit(t);
                         }
                     }
                 }

@@ -21,6 +21,13 @@ public sealed partial class QuerySet
     private readonly int[][] _singleQueriesOfTerm;
 
     private readonly int[][] _otherQueriesOfTerm;
+
+    /// <summary>
+    /// Per term, the one query it is listed under when that query is the term alone (it matches as soon as the term
+    /// hits, with nothing to evaluate) and no query holds it under a NOT, else -1: the common case of a digest of
+    /// plain phrases, kept in one array so a hit costs one read.
+    /// </summary>
+    private readonly int[] _directQueryOfTerm;
     private readonly int[] _alwaysEvaluate;
 
     private readonly Dictionary<string, int[]> _byFoldedWord;
@@ -45,6 +52,7 @@ public sealed partial class QuerySet
     {
         _queries = [.. queries];
         var termIds = new Dictionary<TermNode, int>();
+        var negated = new HashSet<int>();
         var terms = new List<TermNode>();
         var queriesOfTerm = new List<List<int>>();
         _compiled = new Node[_queries.Length];
@@ -58,6 +66,8 @@ public sealed partial class QuerySet
         _queriesOfTerm = [.. queriesOfTerm.Select(l => l.Distinct().ToArray())];
         _singleQueriesOfTerm = [.. _queriesOfTerm.Select((qs, t) => qs.Where(q => _compiled[q].Kind == NodeKind.Term && _compiled[q].Term == t).ToArray())];
         _otherQueriesOfTerm = [.. _queriesOfTerm.Select((qs, t) => qs.Where(q => !(_compiled[q].Kind == NodeKind.Term && _compiled[q].Term == t)).ToArray())];
+        // (A term that some query holds under a NOT is read by that query's evaluation: it is never direct.)
+        _directQueryOfTerm = [.. _queriesOfTerm.Select((_, t) => _singleQueriesOfTerm[t] is [var only] && _otherQueriesOfTerm[t].Length == 0 && !negated.Contains(t) ? only : -1)];
         _alwaysEvaluate = [.. Enumerable.Range(0, _queries.Length).Where(q => _compiled[q].Eval(NoHits))];
 
         var folded = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -146,6 +156,10 @@ public sealed partial class QuerySet
                     {
                         queriesOfTerm[id].Add(query);
                     }
+                    else
+                    {
+                        negated.Add(id);
+                    }
 
                     return new Node(NodeKind.Term, id, []);
                 case NotNode n:
@@ -215,6 +229,14 @@ public sealed partial class QuerySet
         private readonly int[] _termStamp;
         private readonly int[] _queryStamp;
         private readonly List<int> _hitTerms = [];
+
+        /// <summary>The queries matched by a hit of their <see cref="_directQueryOfTerm"/> (the first <see cref="_directCount"/>).</summary>
+        private int[] _directHits = new int[64];
+
+        private int _directCount;
+
+        /// <summary>Per trie node, <c>generation &lt;&lt; 3 | fields</c>: the fields it was reached in, in the current paper.</summary>
+        private int[]? _nodeSeen;
         private readonly List<int> _candidates = [];
         private readonly Func<int, bool> _isHit;
         private int _generation;
@@ -343,14 +365,21 @@ public sealed partial class QuerySet
 
         private void Begin()
         {
-            if (++_generation == int.MaxValue)
+            // Node stamps keep the generation in their upper 28 bits (see Resolve).
+            if (++_generation == 1 << 28)
             {
                 Array.Clear(_termStamp);
                 Array.Clear(_queryStamp);
+                if (_nodeSeen is not null)
+                {
+                    Array.Clear(_nodeSeen);
+                }
+
                 _generation = 1;
             }
 
             _hitTerms.Clear();
+            _directCount = 0;
         }
 
         /// <summary>The candidate queries (those true without hits, and those holding a term that hit) evaluated over the hits.</summary>
@@ -359,18 +388,22 @@ public sealed partial class QuerySet
         {
             result.Clear();
             _candidates.Clear();
-            _direct = 0;
+            result.AddRange(_directHits.AsSpan(0, _directCount));
+            _direct = _directCount;
             foreach (var q in _set._alwaysEvaluate)
             {
                 Candidate(q);
             }
 
+            var singles = _set._singleQueriesOfTerm;
+            var others = _set._otherQueriesOfTerm;
             foreach (var t in _hitTerms)
             {
                 // A query that is this term alone matches now, and only through this hit (a term hits once a paper).
-                result.AddRange(_set._singleQueriesOfTerm[t]);
-                _direct += _set._singleQueriesOfTerm[t].Length;
-                foreach (var q in _set._otherQueriesOfTerm[t])
+                var single = singles[t];
+                result.AddRange(single.AsSpan());
+                _direct += single.Length;
+                foreach (var q in others[t])
                 {
                     Candidate(q);
                 }
@@ -414,10 +447,31 @@ public sealed partial class QuerySet
             if (_termStamp[t] != _generation)
             {
                 _termStamp[t] = _generation;
-                _hitTerms.Add(t);
+                var q = _set._directQueryOfTerm[t];
+                if (q < 0)
+                {
+                    _hitTerms.Add(t);
+                }
+                else
+                {
+                    AddDirect(q);
+                }
             }
         }
 
+        /// <summary>Query <paramref name="q"/> matches: its one term hit (for the first time in this paper).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void AddDirect(int q)
+        {
+            if (_directCount == _directHits.Length)
+            {
+                Array.Resize(ref _directHits, _directCount * 2);
+            }
+
+            _directHits[_directCount++] = q;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool Covers(QueryField scope, QueryField field) =>
             scope == field || (scope == QueryField.Any && field is QueryField.Title or QueryField.Abstract);
 
