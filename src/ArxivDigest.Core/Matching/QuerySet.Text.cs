@@ -101,7 +101,7 @@ public sealed partial class QuerySet
         {
             var children = new Dictionary<long, int>();
             var terms = new List<List<int>>();
-            var hasChildren = new List<bool>();
+            var childMasks = new List<ulong>();
             for (var id = 0; id < set._vocabulary.Count; id++)
             {
                 NewNode();
@@ -125,7 +125,7 @@ public sealed partial class QuerySet
                     }
                     else
                     {
-                        hasChildren[node] = true;
+                        childMasks[node] |= ChildBit(id);
                         var key = Key(node, id);
                         if (!children.TryGetValue(key, out var child))
                         {
@@ -143,7 +143,7 @@ public sealed partial class QuerySet
             var start = 0;
             for (var node = 0; node < terms.Count; node++)
             {
-                _nodes[node] = new TrieNode(start, start + terms[node].Count, hasChildren[node]);
+                _nodes[node] = new TrieNode(start, start + terms[node].Count, childMasks[node]);
                 start += terms[node].Count;
             }
 
@@ -176,7 +176,7 @@ public sealed partial class QuerySet
             int NewNode()
             {
                 terms.Add([]);
-                hasChildren.Add(false);
+                childMasks.Add(0);
                 return terms.Count - 1;
             }
         }
@@ -213,8 +213,16 @@ public sealed partial class QuerySet
         private int Slot(long key) => (int)((ulong)key * 0x9E3779B97F4A7C15UL >> _childShift);
     }
 
-    /// <summary>A trie node: its terms are <c>TermsFlat[Start..End]</c>; <paramref name="More"/> when phrases go on below it.</summary>
-    private readonly record struct TrieNode(int Start, int End, bool More);
+    /// <summary>
+    /// A trie node: its terms are <c>TermsFlat[Start..End]</c>; <paramref name="Children"/> has the <see cref="ChildBit"/>
+    /// of each word id that has a child here (none: no phrase goes on). Most next words are in no phrase that goes
+    /// on from here, and the mask tells so without a look-up in the children's table.
+    /// </summary>
+    private readonly record struct TrieNode(int Start, int End, ulong Children);
+
+    /// <summary>A word id's bit in <see cref="TrieNode.Children"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ChildBit(int id) => 1UL << (id & 63);
 
     /// <summary>The fields a term of <paramref name="scope"/> is looked for in, one bit each (title 1, abstract 2, comments 4).</summary>
     private static int FieldBits(QueryField scope) => scope switch
@@ -674,7 +682,7 @@ public sealed partial class QuerySet
                         }
                     }
 
-                    if (!info.More || ++j >= count || ids[j] < 0)
+                    if (++j >= count || ids[j] < 0 || (info.Children & ChildBit(ids[j])) == 0)
                     {
                         break;
                     }
