@@ -225,6 +225,7 @@ public sealed partial class QuerySet
     private static ulong ChildBit(int id) => 1UL << (id & 63);
 
     /// <summary>The fields a term of <paramref name="scope"/> is looked for in, one bit each (title 1, abstract 2, comments 4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int FieldBits(QueryField scope) => scope switch
     {
         QueryField.Any => 3,
@@ -635,70 +636,74 @@ public sealed partial class QuerySet
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Resolve(int count, ReadOnlySpan<char> lower, ReadOnlySpan<char> clean, QueryField field)
         {
+            ResolveTrie(count, FieldBits(field));
+            if (_set._hasAnchoredTerms || _set._byExactWord.Count > 0 || _set._prefixTextTerms.Length > 0)
+            {
+                ResolveText(count, lower, clean, field);
+            }
+        }
+
+        /// <summary>
+        /// The whole-word terms among the words just scanned: from each known word's own root node, down the trie as
+        /// far as the next words go. A node's terms are looked at once per field and paper (the first visit decides).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void ResolveTrie(int count, int fieldBit)
+        {
             var trie = _set.Trie;
             var nodes = trie.Nodes;
             var flat = trie.TermsFlat;
             var nodeSeen = _nodeSeen ??= new int[nodes.Length];
-            var generation = _generation;
-            var fieldBit = FieldBits(field);
+            var stamp = _generation << 3;
+            var direct = _directHits;
+            var found = _directCount;
             var ids = _ids;
             for (var i = 0; i < count; i++)
             {
                 var node = ids[i];
-                if (node < 0)
-                {
-                    continue;
-                }
-
-                // Whole-word terms starting here: down the trie (from the word's own root node) as far as the next
-                // words go. A node's terms are looked at once per field and paper: the first time there decides.
                 var j = i;
-                while (true)
+                while (node >= 0)
                 {
                     var info = nodes[node];
                     if (info.Start < info.End)
                     {
                         var seen = nodeSeen[node];
-                        var seenFields = (seen >> 3) == generation ? seen & 7 : 0;
+                        var seenFields = (seen & ~7) == stamp ? seen & 7 : 0;
                         if ((seenFields & fieldBit) == 0)
                         {
-                            nodeSeen[node] = (generation << 3) | seenFields | fieldBit;
+                            nodeSeen[node] = stamp | seenFields | fieldBit;
                             for (var k = info.Start; k < info.End; k++)
                             {
                                 // A term hits the first time its node is reached in a field it covers.
                                 var entry = flat[k];
-                                if ((entry & fieldBit) != 0 && (entry & seenFields & 7) == 0)
+                                if ((entry & fieldBit) != 0 && (entry & seenFields) == 0)
                                 {
                                     if ((entry & 8) != 0)
                                     {
-                                        AddDirect(entry >> 4);
+                                        direct[found++] = entry >> 4;
                                     }
                                     else
                                     {
+                                        _directCount = found;
                                         Hit(entry >> 4);
+                                        found = _directCount;
                                     }
                                 }
                             }
                         }
                     }
 
-                    if (++j >= count || ids[j] < 0 || (info.Children & ChildBit(ids[j])) == 0)
+                    if (info.Children == 0 || ++j >= count)
                     {
                         break;
                     }
 
-                    node = trie.Child(node, ids[j]);
-                    if (node < 0)
-                    {
-                        break;
-                    }
+                    var next = ids[j];
+                    node = next >= 0 && (info.Children & ChildBit(next)) != 0 ? trie.Child(node, next) : -1;
                 }
             }
 
-            if (_set._hasAnchoredTerms || _set._byExactWord.Count > 0 || _set._prefixTextTerms.Length > 0)
-            {
-                ResolveText(count, lower, clean, field);
-            }
+            _directCount = found;
         }
 
         /// <summary>The terms <see cref="Resolve"/> leaves: phrases ending in a prefix, exact-case terms and one-word prefixes.</summary>

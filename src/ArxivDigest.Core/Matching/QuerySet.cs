@@ -230,8 +230,11 @@ public sealed partial class QuerySet
         private readonly int[] _queryStamp;
         private readonly List<int> _hitTerms = [];
 
-        /// <summary>The queries matched by a hit of their <see cref="_directQueryOfTerm"/> (the first <see cref="_directCount"/>).</summary>
-        private int[] _directHits = new int[64];
+        /// <summary>
+        /// The queries matched by a hit of their <see cref="_directQueryOfTerm"/> (the first <see cref="_directCount"/>);
+        /// each at most once a paper, so one slot per query is room enough.
+        /// </summary>
+        private readonly int[] _directHits;
 
         private int _directCount;
 
@@ -246,6 +249,7 @@ public sealed partial class QuerySet
             _set = set;
             _termStamp = new int[set._terms.Length];
             _queryStamp = new int[set._queries.Length];
+            _directHits = new int[set._queries.Length];
             _isHit = t => _termStamp[t] == _generation;
         }
 
@@ -459,17 +463,8 @@ public sealed partial class QuerySet
             }
         }
 
-        /// <summary>Query <paramref name="q"/> matches: its one term hit (for the first time in this paper).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void AddDirect(int q)
-        {
-            if (_directCount == _directHits.Length)
-            {
-                Array.Resize(ref _directHits, _directCount * 2);
-            }
-
-            _directHits[_directCount++] = q;
-        }
+        /// <summary>Query <paramref name="q"/> matches: its one term hit (for the first time in this paper, so once at most).</summary>
+        private void AddDirect(int q) => _directHits[_directCount++] = q;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool Covers(QueryField scope, QueryField field) =>
