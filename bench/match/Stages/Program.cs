@@ -89,9 +89,8 @@ var stages = new (string Name, Func<ReadOnlySpan<byte>, long> Each)[]
             return 0;
         }
 
-        matcher.MatchingQueries(rawReader.TitleField(l), rawReader.AbstractField(l), rawReader.CommentsField(l), hits);
-        Count();
-        return hits.Count;
+        // As `match --count` runs it.
+        return matcher.CountMatches(rawReader.TitleField(l), rawReader.AbstractField(l), rawReader.CommentsField(l), counts) ? 1 : 0;
     }),
 };
 

@@ -243,16 +243,26 @@ public static class SnapshotScanner
                 {
                     if (_text is not null && _text.TryRead(line))
                     {
-                        _matcher.MatchingQueries(_text.TitleField(line), _text.AbstractField(line), _text.CommentsField(line), _hits);
-                        if (_hits.Count == 0 || counts is not null)
+                        if (counts is not null)
                         {
                             papers++;
-                            counted += Count();
+                            if (_matcher.CountMatches(_text.TitleField(line), _text.AbstractField(line), _text.CommentsField(line), counts))
+                            {
+                                counted++;
+                            }
                         }
                         else
                         {
-                            // A match to print: the full parser builds the paper (its verdict stands all the same).
-                            Handle(KaggleLineParser.Parse(lineNumber, line), matched: true, matches, malformed, ref papers, ref counted);
+                            _matcher.MatchingQueries(_text.TitleField(line), _text.AbstractField(line), _text.CommentsField(line), _hits);
+                            if (_hits.Count == 0)
+                            {
+                                papers++;
+                            }
+                            else
+                            {
+                                // A match to print: the full parser builds the paper (its verdict stands all the same).
+                                Handle(KaggleLineParser.Parse(lineNumber, line), matched: true, matches, malformed, ref papers, ref counted);
+                            }
                         }
                     }
                     else

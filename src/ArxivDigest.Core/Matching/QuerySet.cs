@@ -327,6 +327,44 @@ public sealed partial class QuerySet
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void MatchingQueries(TextField title, TextField @abstract, TextField comments, List<int> result)
         {
+            ScanFields(title, @abstract, comments);
+            Evaluate(result);
+        }
+
+        /// <summary>
+        /// As <see cref="MatchingQueries(TextField, TextField, TextField, List{int})"/>, but adds one to
+        /// <c>counts[q]</c> for each query <c>q</c> the paper matches, without listing them (for <c>match --count</c>);
+        /// true when any matched.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public bool CountMatches(TextField title, TextField @abstract, TextField comments, long[] counts)
+        {
+            ScanFields(title, @abstract, comments);
+            var direct = _directHits.AsSpan(0, _directCount);
+            foreach (var q in direct)
+            {
+                counts[q]++;
+            }
+
+            if (_hitTerms.Count == 0 && _set._alwaysEvaluate.Length == 0)
+            {
+                return direct.Length > 0;
+            }
+
+            Evaluate(_evaluated, withDirect: false);
+            foreach (var q in _evaluated)
+            {
+                counts[q]++;
+            }
+
+            return direct.Length > 0 || _evaluated.Count > 0;
+        }
+
+        private readonly List<int> _evaluated = [];
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void ScanFields(TextField title, TextField @abstract, TextField comments)
+        {
             if (!_set.ReadsOnlyText)
             {
                 throw new InvalidOperationException("this query set reads authors, categories or ids: match papers instead");
@@ -347,8 +385,6 @@ public sealed partial class QuerySet
             {
                 Scan(comments, QueryField.Comments);
             }
-
-            Evaluate(result);
         }
 
         private void Scan(TextField text, QueryField field)
@@ -388,11 +424,15 @@ public sealed partial class QuerySet
 
         /// <summary>The candidate queries (those true without hits, and those holding a term that hit) evaluated over the hits.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Evaluate(List<int> result)
+        private void Evaluate(List<int> result, bool withDirect = true)
         {
             result.Clear();
             _candidates.Clear();
-            result.AddRange(_directHits.AsSpan(0, _directCount));
+            if (withDirect)
+            {
+                result.AddRange(_directHits.AsSpan(0, _directCount));
+            }
+
             _direct = _directCount;
             foreach (var q in _set._alwaysEvaluate)
             {
