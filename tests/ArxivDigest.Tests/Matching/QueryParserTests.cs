@@ -439,4 +439,35 @@ public sealed class QueryParserTests
         matcher.MatchingQueries(new PaperText(P("nothing here")));
         Assert.Equal(0, matcher.CandidateCount);
     }
+    [Fact]
+    public void QuerySet_counts_a_phrase_once_per_paper_in_each_field_its_query_covers()
+    {
+        // A phrase said several times in title and abstract, asked for anywhere, in the title, in the abstract and in
+        // the comments; the same words as a longer phrase; and the phrase as a term that some other query negates.
+        string[] texts =
+        [
+            "policy gradient", "ti:\"policy gradient\"", "abs:\"policy gradient\"", "co:\"policy gradient\"",
+            "policy gradient methods", "ti:policy", "policy", "learning -\"policy gradient\"",
+        ];
+        var queries = texts.Select(Query.Parse).ToArray();
+        var matcher = new QuerySet(queries).CreateMatcher();
+
+        void Check(string title, string abs)
+        {
+            var paper = new PaperText(P(title, abs));
+            var expected = Enumerable.Range(0, queries.Length).Where(i => queries[i].Match(paper) is not null).ToList();
+            Assert.Equal(expected, matcher.MatchingQueries(paper));
+
+            // The count path (match --count) agrees, and counts each query once.
+            var counts = new long[queries.Length];
+            Assert.Equal(expected.Count > 0, matcher.CountMatches(TextField.FromChars(title), TextField.FromChars(abs), default, counts));
+            Assert.Equal(Enumerable.Range(0, queries.Length).Select(i => expected.Contains(i) ? 1L : 0L), counts);
+        }
+
+        Check("Policy gradient, policy gradients", "We study policy gradient methods. Policy gradient learning.");
+        Check("Policy gradient", "Nothing relevant here.");
+        Check("Learning to act", "A policy gradient method, and policy gradient methods again.");
+        Check("Learning to act", "A policy, then gradient.");
+        Check("Policy gradient methods", "");
+    }
 }
