@@ -83,7 +83,7 @@ public sealed partial class QuerySet
     /// </summary>
     private sealed class WordTrie
     {
-        /// <summary>Per node, where its terms start and end in <see cref="_termsFlat"/> and whether longer phrases go on from it.</summary>
+        /// <summary>Per node (node <c>w</c> for the root child of word id <c>w</c>), where its terms are in <see cref="_termsFlat"/> and which next words go on from it.</summary>
         private readonly TrieNode[] _nodes;
 
         /// <summary>

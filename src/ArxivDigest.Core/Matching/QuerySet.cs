@@ -28,6 +28,7 @@ public sealed partial class QuerySet
     /// plain phrases, kept in one array so a hit costs one read.
     /// </summary>
     private readonly int[] _directQueryOfTerm;
+
     private readonly int[] _alwaysEvaluate;
 
     private readonly Dictionary<string, int[]> _byFoldedWord;
@@ -240,6 +241,7 @@ public sealed partial class QuerySet
 
         /// <summary>Per trie node, <c>generation &lt;&lt; 3 | fields</c>: the fields it was reached in, in the current paper.</summary>
         private int[]? _nodeSeen;
+
         private readonly List<int> _candidates = [];
         private readonly Func<int, bool> _isHit;
         private int _generation;
@@ -405,7 +407,7 @@ public sealed partial class QuerySet
 
         private void Begin()
         {
-            // Node stamps keep the generation in their upper 28 bits (see Resolve).
+            // Trie node stamps hold the generation shifted left by 3 (see ResolveTrie): it must fit in 28 bits.
             if (++_generation == 1 << 28)
             {
                 Array.Clear(_termStamp);
