@@ -17,17 +17,21 @@ if (args.Length < 2)
 if (Environment.GetEnvironmentVariable("COMPILE") is not null)
 {
     // The first round includes the JIT's work, as a `match` run pays it.
-    for (var r = 0; r < 3; r++)
+    for (var r = 0; r < (Environment.GetEnvironmentVariable("ROUNDS") is { } rr ? int.Parse(rr) : 3); r++)
     {
+        var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+        var gcs0 = GC.CollectionCount(0);
         var sw0 = Stopwatch.StartNew();
         var parsed = File.ReadAllLines(args[1]).Where(l => l.Trim().Length > 0).Select(Query.Parse).ToList();
         var t1 = sw0.Elapsed.TotalMilliseconds;
+        var alloc1 = GC.GetTotalAllocatedBytes(precise: true);
         var qs = new QuerySet(parsed);
         var t2 = sw0.Elapsed.TotalMilliseconds;
         var m = qs.CreateMatcher();
         m.MatchingQueries("a b", "with the model", "", new List<int>());
         var t3 = sw0.Elapsed.TotalMilliseconds;
-        Console.WriteLine($"parse {t1:F0} ms, set {t2 - t1:F0} ms, first match {t3 - t2:F0} ms");
+        var alloc3 = GC.GetTotalAllocatedBytes(precise: true);
+        Console.WriteLine($"parse {t1:F0} ms ({(alloc1 - alloc0) / 1e6:F0} MB allocated), set and first match {t3 - t1:F0} ms ({(alloc3 - alloc1) / 1e6:F0} MB), {GC.CollectionCount(0) - gcs0} GCs");
     }
     return 0;
 }

@@ -168,9 +168,9 @@ public static class MatchCommand
 
         void Add(string text, string where)
         {
-            if (QueryParser.TryParse(text, out _, out var error))
+            if (Query.TryParse(text, out var query, out var error))
             {
-                queries.Add(Query.Parse(text));
+                queries.Add(query!);
             }
             else
             {

@@ -19,6 +19,13 @@ public sealed class Query : IPaperFilter
     /// <exception cref="QuerySyntaxException">The query does not parse.</exception>
     public static Query Parse(string text) => new(text.Trim(), QueryParser.Parse(text));
 
+    /// <summary>The query, or why it does not parse (<see cref="Parse"/> without the throw, parsing once).</summary>
+    public static bool TryParse(string text, out Query? query, out QuerySyntaxException? error)
+    {
+        query = QueryParser.TryParse(text, out var root, out error) ? new Query(text.Trim(), root!) : null;
+        return query is not null;
+    }
+
     public static Query From(QueryNode root) => new(root.ToString(), root);
 
     public MatchResult? Match(Paper paper) => Match(new PaperText(paper));

@@ -48,7 +48,21 @@ public sealed record TermNode(QueryField Field, IReadOnlyList<string> Words, boo
         other is not null && Field == other.Field && Prefix == other.Prefix && Exact == other.Exact
         && string.Equals(Value, other.Value, StringComparison.Ordinal) && Words.SequenceEqual(other.Words, StringComparer.Ordinal);
 
-    public override int GetHashCode() => HashCode.Combine(Field, Prefix, Exact, Value, Words.Count == 0 ? "" : Words[0]);
+    public override int GetHashCode()
+    {
+        // Every word: phrases that share a first word ("of the", "of a") must not share a hash.
+        var hash = new HashCode();
+        hash.Add(Field);
+        hash.Add(Prefix);
+        hash.Add(Exact);
+        hash.Add(Value);
+        foreach (var word in Words)
+        {
+            hash.Add(word, StringComparer.Ordinal);
+        }
+
+        return hash.ToHashCode();
+    }
 
     public override string ToString() => QueryPrinter.Print(this);
 }

@@ -190,6 +190,33 @@ public sealed class QueryParserTests
         Assert.NotNull(node);
     }
 
+    [Fact]
+    public void Query_TryParse_gives_the_query_Parse_gives_or_the_error()
+    {
+        Assert.True(Query.TryParse("  ti:robot OR \"diffusion policy\" ", out var query, out var error));
+        Assert.Null(error);
+        var parsed = Query.Parse("  ti:robot OR \"diffusion policy\" ");
+        Assert.Equal(parsed.Text, query!.Text);
+        Assert.Equal(parsed.Root, query.Root);
+
+        Assert.False(Query.TryParse("robot AND", out query, out error));
+        Assert.Null(query);
+        Assert.Equal(10, error!.Position);
+    }
+
+    [Fact]
+    public void Phrases_that_share_their_first_word_hash_apart_and_equal_ones_alike()
+    {
+        // A query set deduplicates terms in a hash table: 10,000 phrases with a common first word must not share one bucket.
+        var a = (TermNode)QueryParser.Parse("\"of the model\"");
+        var b = (TermNode)QueryParser.Parse("\"of the policy\"");
+        var again = (TermNode)QueryParser.Parse("of the model");
+
+        Assert.NotEqual(a.GetHashCode(), b.GetHashCode());
+        Assert.Equal(a, again);
+        Assert.Equal(a.GetHashCode(), again.GetHashCode());
+    }
+
     // ---- TeX, Unicode, diacritics ----------------------------------------------------------------------------------
 
     [Theory]
