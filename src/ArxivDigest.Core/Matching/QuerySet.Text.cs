@@ -185,6 +185,28 @@ public sealed partial class QuerySet
 
         public int[] TermsFlat => _termsFlat;
 
+        /// <summary>
+        /// A matcher's own copy of the nodes for the walk (<see cref="WalkNode"/>): what a visit reads and the stamp it
+        /// writes sit in one 16-byte entry, so a visit touches one cache line.
+        /// </summary>
+        public WalkNode[] NewWalk()
+        {
+            var walk = new WalkNode[_nodes.Length];
+            for (var node = 0; node < walk.Length; node++)
+            {
+                var (start, end, children) = _nodes[node];
+                walk[node].Children = children;
+                walk[node].Entry = (end - start) switch
+                {
+                    0 => 0,
+                    1 => _termsFlat[start],
+                    _ => ~node,
+                };
+            }
+
+            return walk;
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Child(int node, int id)
         {
@@ -219,6 +241,19 @@ public sealed partial class QuerySet
     /// on from here, and the mask tells so without a look-up in the children's table.
     /// </summary>
     private readonly record struct TrieNode(int Start, int End, ulong Children);
+
+    /// <summary>
+    /// A trie node as one matcher walks it: <see cref="Children"/> as in <see cref="TrieNode"/>; <see cref="Entry"/>
+    /// 0 when no term ends here, the one term's <see cref="WordTrie.TermsFlat"/> entry (always positive) when one does,
+    /// <c>~node</c> when several do (they are read from the shared trie); <see cref="Seen"/> the matcher's
+    /// <c>generation &lt;&lt; 3 | fields</c> stamp: the fields the node was reached in, in the current paper.
+    /// </summary>
+    private struct WalkNode
+    {
+        public ulong Children;
+        public int Entry;
+        public int Seen;
+    }
 
     /// <summary>A word id's bit in <see cref="TrieNode.Children"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -371,10 +406,10 @@ public sealed partial class QuerySet
         private void ScanText(string? text, QueryField field) => ScanText(text.AsSpan(), field);
 
 
-        /// <summary>Room for the words of a text of <paramref name="length"/> chars (at most one per two chars, rounded up).</summary>
+        /// <summary>Room for the words of a text of <paramref name="length"/> chars (at most one per two chars, rounded up), and a sentinel after them.</summary>
         private void EnsureWordRoom(int length)
         {
-            var most = (length / 2) + 1;
+            var most = (length / 2) + 2;
             if (_ids.Length < most)
             {
                 var size = Math.Max(most, _ids.Length * 2);
@@ -646,64 +681,82 @@ public sealed partial class QuerySet
         /// <summary>
         /// The whole-word terms among the words just scanned: from each known word's own root node, down the trie as
         /// far as the next words go. A node's terms are looked at once per field and paper (the first visit decides).
+        /// A direct query (<see cref="_directQueryOfTerm"/>) that matches is added to <see cref="_counts"/> when counting,
+        /// else listed in <see cref="_directHits"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ResolveTrie(int count, int fieldBit)
         {
             var trie = _set.Trie;
-            var nodes = trie.Nodes;
-            var flat = trie.TermsFlat;
-            var nodeSeen = _nodeSeen ??= new int[nodes.Length];
+            var walk = _walk ??= trie.NewWalk();
             var stamp = _generation << 3;
-            var direct = _directHits;
-            var found = _directCount;
             var ids = _ids;
+            ids[count] = -1;
             for (var i = 0; i < count; i++)
             {
                 var node = ids[i];
                 var j = i;
                 while (node >= 0)
                 {
-                    var info = nodes[node];
-                    if (info.Start < info.End)
+                    ref var visit = ref walk[node];
+                    var entry = visit.Entry;
+                    if (entry != 0)
                     {
-                        var seen = nodeSeen[node];
+                        var seen = visit.Seen;
                         var seenFields = (seen & ~7) == stamp ? seen & 7 : 0;
                         if ((seenFields & fieldBit) == 0)
                         {
-                            nodeSeen[node] = stamp | seenFields | fieldBit;
-                            for (var k = info.Start; k < info.End; k++)
+                            visit.Seen = stamp | seenFields | fieldBit;
+                            if (entry > 0)
                             {
-                                // A term hits the first time its node is reached in a field it covers.
-                                var entry = flat[k];
-                                if ((entry & fieldBit) != 0 && (entry & seenFields) == 0)
+                                Take(entry, fieldBit, seenFields);
+                            }
+                            else
+                            {
+                                var (start, end, _) = trie.Nodes[~entry];
+                                for (var k = start; k < end; k++)
                                 {
-                                    if ((entry & 8) != 0)
-                                    {
-                                        direct[found++] = entry >> 4;
-                                    }
-                                    else
-                                    {
-                                        _directCount = found;
-                                        Hit(entry >> 4);
-                                        found = _directCount;
-                                    }
+                                    Take(trie.TermsFlat[k], fieldBit, seenFields);
                                 }
                             }
                         }
                     }
 
-                    if (info.Children == 0 || ++j >= count)
+                    // One branch for "the next word goes on from here": its bit in the mask, and a word id (the
+                    // sentinel after the last word is -1, as is a word in no query).
+                    var next = ids[++j];
+                    if (((visit.Children >> next) & ((uint)~next >> 31)) == 0)
                     {
                         break;
                     }
 
-                    var next = ids[j];
-                    node = next >= 0 && (info.Children & ChildBit(next)) != 0 ? trie.Child(node, next) : -1;
+                    node = trie.Child(node, next); // -1 when the mask said yes for a word with no child here
                 }
             }
+        }
 
-            _directCount = found;
+        /// <summary>A term entry of a node reached in <paramref name="fieldBit"/>: it hits the first time its node is reached in a field it covers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Take(int entry, int fieldBit, int seenFields)
+        {
+            if ((entry & fieldBit) == 0 || (entry & seenFields) != 0)
+            {
+                return;
+            }
+
+            if ((entry & 8) == 0)
+            {
+                Hit(entry >> 4);
+            }
+            else if (_counts is { } counts)
+            {
+                counts[entry >> 4]++;
+                _counted++;
+            }
+            else
+            {
+                _directHits[_directCount++] = entry >> 4;
+            }
         }
 
         /// <summary>The terms <see cref="Resolve"/> leaves: phrases ending in a prefix, exact-case terms and one-word prefixes.</summary>

@@ -239,8 +239,13 @@ public sealed partial class QuerySet
 
         private int _directCount;
 
-        /// <summary>Per trie node, <c>generation &lt;&lt; 3 | fields</c>: the fields it was reached in, in the current paper.</summary>
-        private int[]? _nodeSeen;
+        /// <summary>This matcher's copy of the trie's nodes, with its stamps (built at the first scan).</summary>
+        private WalkNode[]? _walk;
+
+        /// <summary>While <see cref="CountMatches"/> scans: its counts, which the trie walk adds direct queries to (<see cref="_counted"/> of them).</summary>
+        private long[]? _counts;
+
+        private int _counted;
 
         private readonly List<int> _candidates = [];
         private readonly Func<int, bool> _isHit;
@@ -341,16 +346,28 @@ public sealed partial class QuerySet
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool CountMatches(TextField title, TextField @abstract, TextField comments, long[] counts)
         {
-            ScanFields(title, @abstract, comments);
+            // The trie walk counts the direct queries it finds; the rest are listed, then counted here.
+            _counts = counts;
+            _counted = 0;
+            try
+            {
+                ScanFields(title, @abstract, comments);
+            }
+            finally
+            {
+                _counts = null;
+            }
+
             var direct = _directHits.AsSpan(0, _directCount);
             foreach (var q in direct)
             {
                 counts[q]++;
             }
 
+            var any = _counted > 0 || direct.Length > 0;
             if (_hitTerms.Count == 0 && _set._alwaysEvaluate.Length == 0)
             {
-                return direct.Length > 0;
+                return any;
             }
 
             Evaluate(_evaluated, withDirect: false);
@@ -359,7 +376,7 @@ public sealed partial class QuerySet
                 counts[q]++;
             }
 
-            return direct.Length > 0 || _evaluated.Count > 0;
+            return any || _evaluated.Count > 0;
         }
 
         private readonly List<int> _evaluated = [];
@@ -412,9 +429,12 @@ public sealed partial class QuerySet
             {
                 Array.Clear(_termStamp);
                 Array.Clear(_queryStamp);
-                if (_nodeSeen is not null)
+                if (_walk is not null)
                 {
-                    Array.Clear(_nodeSeen);
+                    foreach (ref var node in _walk.AsSpan())
+                    {
+                        node.Seen = 0;
+                    }
                 }
 
                 _generation = 1;
