@@ -64,11 +64,21 @@ public sealed partial class QuerySet
 
         _terms = [.. terms];
         _patterns = [.. _terms.Select(Query.Pattern)];
-        _queriesOfTerm = [.. queriesOfTerm.Select(l => l.Distinct().ToArray())];
-        _singleQueriesOfTerm = [.. _queriesOfTerm.Select((qs, t) => qs.Where(q => _compiled[q].Kind == NodeKind.Term && _compiled[q].Term == t).ToArray())];
-        _otherQueriesOfTerm = [.. _queriesOfTerm.Select((qs, t) => qs.Where(q => !(_compiled[q].Kind == NodeKind.Term && _compiled[q].Term == t)).ToArray())];
-        // (A term that some query holds under a NOT is read by that query's evaluation: it is never direct.)
-        _directQueryOfTerm = [.. _queriesOfTerm.Select((_, t) => _singleQueriesOfTerm[t] is [var only] && _otherQueriesOfTerm[t].Length == 0 && !negated.Contains(t) ? only : -1)];
+        // (Compile lists each query once per term: a term gets query q only while q compiles, so a repeat is its last entry.)
+        _queriesOfTerm = new int[_terms.Length][];
+        _singleQueriesOfTerm = new int[_terms.Length][];
+        _otherQueriesOfTerm = new int[_terms.Length][];
+        _directQueryOfTerm = new int[_terms.Length];
+        for (var t = 0; t < _terms.Length; t++)
+        {
+            var qs = _queriesOfTerm[t] = [.. queriesOfTerm[t]];
+            var singles = qs.Count(q => IsTermAlone(q, t));
+            _singleQueriesOfTerm[t] = singles == 0 ? [] : singles == qs.Length ? qs : [.. qs.Where(q => IsTermAlone(q, t))];
+            _otherQueriesOfTerm[t] = singles == qs.Length ? [] : singles == 0 ? qs : [.. qs.Where(q => !IsTermAlone(q, t))];
+            // (A term that some query holds under a NOT is read by that query's evaluation: it is never direct.)
+            _directQueryOfTerm[t] = qs is [var only] && singles == 1 && !negated.Contains(t) ? only : -1;
+        }
+
         _alwaysEvaluate = [.. Enumerable.Range(0, _queries.Length).Where(q => _compiled[q].Eval(NoHits))];
 
         var folded = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -153,9 +163,9 @@ public sealed partial class QuerySet
                         queriesOfTerm.Add([]);
                     }
 
-                    if (positive)
+                    if (positive && queriesOfTerm[id] is var listed && (listed.Count == 0 || listed[^1] != query))
                     {
-                        queriesOfTerm[id].Add(query);
+                        listed.Add(query);
                     }
                     else
                     {
@@ -173,6 +183,8 @@ public sealed partial class QuerySet
                     throw new ArgumentOutOfRangeException(nameof(node));
             }
         }
+
+        bool IsTermAlone(int q, int t) => _compiled[q].Kind == NodeKind.Term && _compiled[q].Term == t;
 
         static void Add(Dictionary<string, List<int>> index, string word, int term)
         {
