@@ -56,9 +56,9 @@ public sealed record TermNode(QueryField Field, IReadOnlyList<string> Words, boo
         hash.Add(Prefix);
         hash.Add(Exact);
         hash.Add(Value);
-        foreach (var word in Words)
+        for (var i = 0; i < Words.Count; i++) // (by index: no boxed enumerator for a hash)
         {
-            hash.Add(word, StringComparer.Ordinal);
+            hash.Add(Words[i], StringComparer.Ordinal);
         }
 
         return hash.ToHashCode();

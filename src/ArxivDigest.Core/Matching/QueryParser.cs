@@ -423,6 +423,20 @@ public sealed class QueryParser
         ("cat:", QueryField.Category), ("co:", QueryField.Comments), ("id:", QueryField.Id),
     ];
 
+    /// <summary>The field prefix <paramref name="word"/> starts with (any case), or none (a null prefix).</summary>
+    private static (string Prefix, QueryField Field) FieldOf(string word)
+    {
+        foreach (var field in Fields)
+        {
+            if (word.StartsWith(field.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return field;
+            }
+        }
+
+        return default;
+    }
+
     private List<Token> Lex(string text)
     {
         var tokens = new List<Token>();
@@ -479,7 +493,7 @@ public sealed class QueryParser
 
             // A quote right after a field or '=' belongs to the token: ti:"a b", ="GAN".
             var word = text[start..i];
-            var field = Fields.FirstOrDefault(f => word.StartsWith(f.Prefix, StringComparison.OrdinalIgnoreCase));
+            var field = FieldOf(word);
             if (field.Prefix is not null)
             {
                 var value = word[field.Prefix.Length..];

@@ -100,13 +100,9 @@ public sealed partial class QuerySet
         public WordTrie(QuerySet set)
         {
             var children = new Dictionary<long, int>();
-            var terms = new List<List<int>>();
-            var childMasks = new List<ulong>();
-            for (var id = 0; id < set._vocabulary.Count; id++)
-            {
-                NewNode();
-            }
-
+            var childMasks = new List<ulong>(set._vocabulary.Count * 2);
+            childMasks.AddRange(new ulong[set._vocabulary.Count]); // node w for each word id w
+            var ends = new List<(int Node, int Term)>(set._terms.Length);
             for (var t = 0; t < set._terms.Length; t++)
             {
                 var term = set._terms[t];
@@ -129,27 +125,42 @@ public sealed partial class QuerySet
                         var key = Key(node, id);
                         if (!children.TryGetValue(key, out var child))
                         {
-                            children[key] = child = NewNode();
+                            children[key] = child = childMasks.Count;
+                            childMasks.Add(0);
                         }
 
                         node = child;
                     }
                 }
 
-                terms[node].Add(t);
+                ends.Add((node, t));
             }
 
-            _nodes = new TrieNode[terms.Count];
-            var start = 0;
-            for (var node = 0; node < terms.Count; node++)
+            // Each node's terms together, in term order (a counting sort of the ends by node).
+            var starts = new int[childMasks.Count + 1];
+            foreach (var (node, _) in ends)
             {
-                _nodes[node] = new TrieNode(start, start + terms[node].Count, childMasks[node]);
-                start += terms[node].Count;
+                starts[node + 1]++;
             }
 
-            _termsFlat = [.. terms.SelectMany(l => l).Select(t => set._directQueryOfTerm[t] is var q and >= 0
-                ? (q << 4) | 8 | FieldBits(set._terms[t].Field)
-                : (t << 4) | FieldBits(set._terms[t].Field))];
+            for (var node = 0; node < childMasks.Count; node++)
+            {
+                starts[node + 1] += starts[node];
+            }
+
+            _nodes = new TrieNode[childMasks.Count];
+            for (var node = 0; node < _nodes.Length; node++)
+            {
+                _nodes[node] = new TrieNode(starts[node], starts[node + 1], childMasks[node]);
+            }
+
+            _termsFlat = new int[ends.Count];
+            foreach (var (node, t) in ends)
+            {
+                _termsFlat[starts[node]++] = set._directQueryOfTerm[t] is var q and >= 0
+                    ? (q << 4) | 8 | FieldBits(set._terms[t].Field)
+                    : (t << 4) | FieldBits(set._terms[t].Field);
+            }
 
             var bits = 4;
             while ((1 << bits) < children.Count * 2)
@@ -171,13 +182,6 @@ public sealed partial class QuerySet
 
                 _childKeys[slot] = key;
                 _childNodes[slot] = child;
-            }
-
-            int NewNode()
-            {
-                terms.Add([]);
-                childMasks.Add(0);
-                return terms.Count - 1;
             }
         }
 

@@ -57,6 +57,11 @@ public static class TextNormalizer
     public static List<string> Words(string text)
     {
         var clean = Clean(text);
+        if (clean.Length > 0 && !clean.AsSpan().ContainsAnyExcept(AsciiLettersAndDigits))
+        {
+            return [clean]; // one plain word (a query's usual token): no bounds to find
+        }
+
         var bounds = WordBounds(clean);
         var words = new List<string>(bounds.Length / 2);
         for (var i = 0; i < bounds.Length; i += 2)
@@ -112,6 +117,9 @@ public static class TextNormalizer
 
         return builder.ToString();
     }
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLettersAndDigits =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     private static readonly System.Buffers.SearchValues<char> TexChars = System.Buffers.SearchValues.Create("\\${}");
 
