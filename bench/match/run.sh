@@ -13,6 +13,7 @@ python3 bench/match/phrases.py "$data" 1000 "$work/p1000.txt"
 python3 bench/match/phrases.py "$data" 10000 "$work/p10000.txt"
 python3 bench/match/phrases.py "$data" 1000 "$work/k1000.txt" --keyphrases
 python3 bench/match/phrases.py "$data" 10000 "$work/k10000.txt" --keyphrases
+python3 bench/match/padded.py "$work/p1000.txt" 9000 "$work/p1000-padded.txt"   # + 9,000 that match nothing
 head -c 200000000 "$data" | sed '$d' > "$work/small.jsonl"   # ~200 MB of whole lines: memory must not grow with size
 bytes=$(stat -L -c %s "$data"); small=$(stat -L -c %s "$work/small.jsonl")
 cat "$data" > /dev/null   # warm the page cache for every contender alike
@@ -31,6 +32,7 @@ echo "|---|---:|---:|---:|"
 measure "ripgrep -c -i -F, 1,000 phrases" "$bytes" rg -c -i -F -f "$work/p1000.txt" "$data"
 measure "arxiv-digest match, 1,000 phrases" "$bytes" $cli match "$data" --queries-file "$work/p1000.txt" --count
 measure "arxiv-digest match, 10,000 phrases" "$bytes" $cli match "$data" --queries-file "$work/p10000.txt" --count
+measure "arxiv-digest match, 1,000 + 9,000 unmatched" "$bytes" $cli match "$data" --queries-file "$work/p1000-padded.txt" --count
 measure "arxiv-digest match, 1,000 keyphrases" "$bytes" $cli match "$data" --queries-file "$work/k1000.txt" --count
 measure "arxiv-digest match, 10,000 keyphrases" "$bytes" $cli match "$data" --queries-file "$work/k10000.txt" --count
 measure "ripgrep -c -i -F, 1,000 keyphrases" "$bytes" rg -c -i -F -f "$work/k1000.txt" "$data"
