@@ -71,11 +71,17 @@ public sealed class BackfillJob(Settings settings, IPaperStore store, PoliteHttp
             var recentFrom = from > windowStart ? from : windowStart;
             var stored = await StoredDaysAsync(categories, recentFrom, to, cancellationToken);
 
+            // Only categories with a scheduled day not stored yet cost a /recent request (one every few seconds each).
             // Days already stored (from /new, with replacements and abstracts) are not replaced by the poorer /recent copy.
-            var recovered = await catchUp.StoreRecentDaysAsync(
-                categories, (c, d) => d >= recentFrom && d <= to && !stored[c].Contains(d), cancellationToken);
-            reporter.Result(recovered.Days.Count == 0
-                ? $"backfill {recentFrom:yyyy-MM-dd}..{to:yyyy-MM-dd}: every listed day is already stored"
+            var scheduled = catchUp.ScheduledListingDates(recentFrom, to);
+            var missing = categories.Where(c => scheduled.Any(d => !stored[c].Contains(d))).ToList();
+            var recovered = missing.Count == 0
+                ? RecoveredDays.None
+                : await catchUp.StoreRecentDaysAsync(missing, (c, d) => d >= recentFrom && d <= to && !stored[c].Contains(d), cancellationToken);
+            reporter.Result(missing.Count == 0
+                ? $"backfill {recentFrom:yyyy-MM-dd}..{to:yyyy-MM-dd}: every scheduled day is already stored (nothing fetched from /recent)"
+                : recovered.Days.Count == 0
+                ? $"backfill {recentFrom:yyyy-MM-dd}..{to:yyyy-MM-dd}: /recent lists no day that is not already stored"
                 : $"backfilled {recovered.Days.Count} days from /recent: {string.Join(", ", recovered.Days.Select(Day))}");
         }
 

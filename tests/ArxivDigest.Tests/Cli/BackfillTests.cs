@@ -251,9 +251,12 @@ public sealed class BackfillTests : IAsyncLifetime
             Assert.Equal("listing", (await store.GetAnnouncementAsync("astro-ph", D("2024-11-19"), CancellationToken.None))!.Source);
         }
 
-        // Again: every day has its digest; nothing is written or delivered.
+        // Again: every day is stored and has its digest; nothing is fetched, written or delivered.
+        var requestsBefore = server.Requests.Count;
         var again = await Backfill("--from", "2024-11-18", "--to", "2024-11-22", "--category", "astro-ph", "--config", config);
         Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("backfill 2024-11-18..2024-11-22: every scheduled day is already stored (nothing fetched from /recent)", again.Stdout);
+        Assert.Empty(server.Requests.Skip(requestsBefore));
         Assert.Contains("backfill 2024-11-18..2024-11-22: no digest written, every stored day already has its digests", again.Stdout);
         Assert.DoesNotContain(" listing (announced", again.Stdout);
         Assert.Equal(5, delivered.Count);
@@ -284,10 +287,13 @@ public sealed class BackfillTests : IAsyncLifetime
         Assert.Equal([("galaxies", "2024-11-22")], delivered);
         File.AppendAllText(config, stars);
 
+        var before = server.Requests.Count;
+
         var result = await cli.RunJobAsync("backfill", ["--from", "2024-11-22", "--to", "2024-11-22", .. common]);
 
         Assert.True(result.ExitCode == 0, result.Stderr);
-        Assert.Contains("backfill 2024-11-22..2024-11-22: every listed day is already stored", result.Stdout);
+        Assert.Contains("backfill 2024-11-22..2024-11-22: every scheduled day is already stored (nothing fetched from /recent)", result.Stdout);
+        Assert.DoesNotContain(server.Requests.Skip(before), r => r.Path.EndsWith("/recent", StringComparison.Ordinal));
         Assert.Contains("digests written: stars for 1 day (2024-11-22)", result.Stdout);
         Assert.Contains("stars: delivered to team", result.Stdout);
         Assert.DoesNotContain("galaxies:", result.Stdout);
