@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# 10,000 vs 1,000 queries, measured the way the target reads: N interleaved rounds of `match --count` over the
+# snapshot with 1,000 and 10,000 n-gram phrases and keyphrases; prints each list's times, the medians and ratios.
+# Usage: bench/match/rounds.sh [ROUNDS] [SNAPSHOT]   (default 10 rounds, bench/data/kaggle-1g.jsonl)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${1:-10}
+data=${2:-bench/data/kaggle-1g.jsonl}
+[ -f "$data" ] || python3 bench/data/generate.py --size 1G --out "$data"
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+dotnet build src/ArxivDigest.Cli -c Release --nologo -v q >/dev/null
+cli="dotnet src/ArxivDigest.Cli/bin/Release/net10.0/arxiv-digest.dll"
+python3 bench/match/phrases.py "$data" 1000 "$work/p1000.txt"
+python3 bench/match/phrases.py "$data" 10000 "$work/p10000.txt"
+python3 bench/match/phrases.py "$data" 1000 "$work/k1000.txt" --keyphrases
+python3 bench/match/phrases.py "$data" 10000 "$work/k10000.txt" --keyphrases
+cat "$data" > /dev/null
+for _ in $(seq "$rounds"); do
+  for q in p1000 p10000 k1000 k10000; do
+    /usr/bin/time -f "$q %e" -a -o "$work/times" $cli match "$data" --queries-file "$work/$q.txt" --count > /dev/null 2>&1
+  done
+done
+python3 - "$work/times" <<'PY'
+import collections, statistics, sys
+times = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    name, seconds = line.split()
+    times[name].append(float(seconds))
+for name, ts in times.items():
+    print(f"{name}: median {statistics.median(ts):.3f} s ({', '.join(f'{t:.2f}' for t in sorted(ts))})")
+for a, b in (("p1000", "p10000"), ("k1000", "k10000")):
+    ma, mb = statistics.median(times[a]), statistics.median(times[b])
+    per = [y / x for x, y in zip(times[a], times[b])]
+    print(f"{b} / {a}: time ratio {mb / ma:.3f} (throughput {100 * (1 - ma / mb):.1f}% lower); per round {min(per):.3f}-{max(per):.3f}")
+PY
