@@ -6,14 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-10}
 data=${2:-bench/data/kaggle-1g.jsonl}
-[ -f "$data" ] || python3 bench/data/generate.py --size 1G --out "$data"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-dotnet build src/ArxivDigest.Cli -c Release --nologo -v q >/dev/null
-cli="dotnet src/ArxivDigest.Cli/bin/Release/net10.0/arxiv-digest.dll"
-python3 bench/match/phrases.py "$data" 1000 "$work/p1000.txt"
-python3 bench/match/phrases.py "$data" 10000 "$work/p10000.txt"
-python3 bench/match/phrases.py "$data" 1000 "$work/k1000.txt" --keyphrases
-python3 bench/match/phrases.py "$data" 10000 "$work/k10000.txt" --keyphrases
+source bench/match/lists.sh
 cat "$data" > /dev/null
 for _ in $(seq "$rounds"); do
   for q in p1000 p10000 k1000 k10000; do

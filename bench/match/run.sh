@@ -5,14 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data=${1:-bench/data/kaggle-1g.jsonl}
-[ -f "$data" ] || python3 bench/data/generate.py --size 1G --out "$data"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-dotnet build src/ArxivDigest.Cli -c Release --nologo -v q >/dev/null
-cli="dotnet src/ArxivDigest.Cli/bin/Release/net10.0/arxiv-digest.dll"
-python3 bench/match/phrases.py "$data" 1000 "$work/p1000.txt"
-python3 bench/match/phrases.py "$data" 10000 "$work/p10000.txt"
-python3 bench/match/phrases.py "$data" 1000 "$work/k1000.txt" --keyphrases
-python3 bench/match/phrases.py "$data" 10000 "$work/k10000.txt" --keyphrases
+source bench/match/lists.sh
 python3 bench/match/padded.py "$work/p1000.txt" 9000 "$work/p1000-padded.txt"   # + 9,000 that match nothing
 head -c 200000000 "$data" | sed '$d' > "$work/small.jsonl"   # ~200 MB of whole lines: memory must not grow with size
 bytes=$(stat -L -c %s "$data"); small=$(stat -L -c %s "$work/small.jsonl")
