@@ -213,6 +213,21 @@ public sealed class BackfillTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Backfill_fetches_recent_only_for_the_categories_missing_a_scheduled_day()
+    {
+        await SeedAsync(D("2024-11-20"));
+        await SeedAsync(D("2024-11-21")); // astro-ph has both days of the range; gr-qc has none
+        server.Recent["gr-qc"] = RecentPages.PastWeek();
+
+        var result = await Backfill("--from", "2024-11-20", "--to", "2024-11-21", "--category", "astro-ph", "--category", "gr-qc");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("backfilled 2 days from /recent: 2024-11-20, 2024-11-21", result.Stdout);
+        Assert.Contains(server.Requests, r => r.Path == "/list/gr-qc/recent");
+        Assert.DoesNotContain(server.Requests, r => r.Path == "/list/astro-ph/recent");
+    }
+
+    [Fact]
     public async Task Backfill_writes_the_digest_of_every_stored_day_without_one_once_and_leaves_a_day_with_its_digest_alone()
     {
         var config = await ConfigWithChannelAsync();
