@@ -78,7 +78,9 @@ public sealed class BackfillJob(Settings settings, IPaperStore store, PoliteHttp
             var recovered = missing.Count == 0
                 ? RecoveredDays.None
                 : await catchUp.StoreRecentDaysAsync(missing, (c, d) => d >= recentFrom && d <= to && !stored[c].Contains(d), cancellationToken);
-            reporter.Result(missing.Count == 0
+            reporter.Result(scheduled.Count == 0
+                ? $"backfill {recentFrom:yyyy-MM-dd}..{to:yyyy-MM-dd}: arXiv's schedule has no announcement for these days (nothing fetched from /recent)"
+                : missing.Count == 0
                 ? $"backfill {recentFrom:yyyy-MM-dd}..{to:yyyy-MM-dd}: every scheduled day is already stored (nothing fetched from /recent)"
                 : recovered.Days.Count == 0
                 ? $"backfill {recentFrom:yyyy-MM-dd}..{to:yyyy-MM-dd}: /recent lists no day that is not already stored"

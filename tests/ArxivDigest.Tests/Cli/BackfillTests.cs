@@ -228,6 +228,19 @@ public sealed class BackfillTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Backfill_of_a_day_the_schedule_skips_says_so_and_fetches_nothing()
+    {
+        var config = Path.Combine(cli.Dir, "holidays.toml");
+        File.WriteAllText(config, "holidays = [\"2024-11-19\"]\n"); // no announcement that Tuesday evening: no 20 Nov listing
+
+        var result = await Backfill("--from", "2024-11-20", "--to", "2024-11-20", "--category", "astro-ph", "--config", config);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("backfill 2024-11-20..2024-11-20: arXiv's schedule has no announcement for these days (nothing fetched from /recent)", result.Stdout);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
     public async Task Backfill_writes_the_digest_of_every_stored_day_without_one_once_and_leaves_a_day_with_its_digest_alone()
     {
         var config = await ConfigWithChannelAsync();
