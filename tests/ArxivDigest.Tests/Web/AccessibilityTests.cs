@@ -88,6 +88,12 @@ public sealed class AccessibilityTests(WebReaderFixture web, ChromiumFixture chr
               main.append(Object.assign(document.createElement('input'), { type: 'text', id: 'planted' }));
               main.append(Object.assign(document.createElement('a'), { href: '/' }));
               main.querySelector('h1').after(Object.assign(document.createElement('h6'), { textContent: 'too deep' }));
+              // WCAG 2.2 (2.5.8): two 10-pixel buttons side by side are too small a target to hit.
+              for (const label of ['a', 'b']) {
+                const tiny = Object.assign(document.createElement('button'), { id: 'tiny-' + label, ariaLabel: label });
+                Object.assign(tiny.style, { width: '10px', height: '10px', minWidth: '0', minHeight: '0', padding: '0', margin: '0', border: '0' });
+                main.append(tiny);
+              }
             }
             """);
 
@@ -97,6 +103,7 @@ public sealed class AccessibilityTests(WebReaderFixture web, ChromiumFixture chr
         Assert.Contains("label", ids);
         Assert.Contains("heading-order", ids);
         Assert.Contains("link-name", ids);
+        Assert.Contains("target-size", ids); // a WCAG 2.2 rule: the audit runs them
         Assert.Equal(["#planted"], result.Violations.Single(v => v.Id == "label").Targets);
         Assert.Contains("#planted", Axe.Describe(result.Violations), StringComparison.Ordinal);
     }

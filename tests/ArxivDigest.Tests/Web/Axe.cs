@@ -17,8 +17,8 @@ public sealed record AxeResult(IReadOnlyList<AxeViolation> Violations, int Passe
 /// </summary>
 public static class Axe
 {
-    /// <summary>The rule sets audited: WCAG 2.0 and 2.1, levels A and AA, and axe's best practices.</summary>
-    public static readonly string[] Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+    /// <summary>The rule sets audited: WCAG 2.0, 2.1 and 2.2, levels A and AA, and axe's best practices.</summary>
+    public static readonly string[] Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"];
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
