@@ -8,6 +8,7 @@ using ArxivDigest.Matching;
 using ArxivDigest.Output;
 using ArxivDigest.Papers;
 using ArxivDigest.Rendering;
+using ArxivDigest.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -80,6 +81,15 @@ public static class WebServer
                 }
 
                 await next(context);
+            }
+            catch (StoreException e) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                // Busy (every pooled connection in use past its timeout) or down: say so, and when to come back.
+                options.Log($"store unavailable: {e.Message}");
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "5";
+                await context.Response.WriteAsync("the store is busy or unavailable; try again in a few seconds\n");
             }
             finally
             {

@@ -254,6 +254,62 @@ public sealed partial class PostgresReaderTests(PostgresReaderFixture web) : ICl
         Assert.Contains("\"path\":\"/healthz\",\"status\":200", serve.Stderr.ToString(), StringComparison.Ordinal);
     }
 
+    [PostgresFact]
+    public async Task Serve_answers_503_with_retry_after_when_every_postgres_connection_is_busy_and_recovers()
+    {
+        // A pool of one connection that gives up after 1 s: one request blocked on a table lock holds it.
+        var busyDb = new NpgsqlConnectionStringBuilder(PostgresConnectionString.Parse(web.PostgresDb).ConnectionString) { MaxPoolSize = 1, Timeout = 1 };
+        using var serve = await ServingCli.StartAsync("--db", busyDb.ConnectionString, "--category", "hep-th", "--query", "black hole", "--translator", "none");
+        using var http = new HttpClient { BaseAddress = new Uri(serve.Address) };
+        Assert.Equal("ok\n", await http.GetStringAsync("/healthz"));
+
+        await using var locker = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(busyDb.ConnectionString) { MaxPoolSize = 100, Timeout = 15 }.ConnectionString);
+        await locker.OpenAsync();
+        var transaction = await locker.BeginTransactionAsync();
+        await using (var lockPapers = new NpgsqlCommand("LOCK TABLE papers IN ACCESS EXCLUSIVE MODE", locker, transaction))
+        {
+            await lockPapers.ExecuteNonQueryAsync();
+        }
+
+        var held = http.GetAsync("/papers/" + PostgresReaderFixture.RevisedId);
+        await WaitForLockWaiterAsync();
+
+        using var busy = await http.GetAsync("/papers/" + PostgresReaderFixture.RevisedId);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
+        Assert.Contains("the store is busy or unavailable", await busy.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await transaction.RollbackAsync();
+        using (var released = await held)
+        {
+            Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+        }
+
+        Assert.Contains(PostgresReaderFixture.RevisedTitle, await http.GetStringAsync("/papers/" + PostgresReaderFixture.RevisedId), StringComparison.Ordinal);
+        Assert.Equal(0, await serve.StopAsync());
+        var log = serve.Stderr.ToString();
+        Assert.Contains("\"status\":503", log, StringComparison.Ordinal);
+        Assert.Contains("store unavailable:", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(new NpgsqlConnectionStringBuilder(Support.Postgres.ConnectionString).Password ?? "\0no password\0", log, StringComparison.Ordinal);
+
+        async Task WaitForLockWaiterAsync()
+        {
+            // The first request is inside PostgreSQL, waiting for the lock, with the pool's only connection.
+            for (var i = 0; i < 200; i++)
+            {
+                await using var probe = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'", locker);
+                if ((long)(await probe.ExecuteScalarAsync())! > 0)
+                {
+                    return;
+                }
+
+                await Task.Delay(50);
+            }
+
+            throw new Xunit.Sdk.XunitException("the first request never waited on the lock");
+        }
+    }
+
     [GeneratedRegex("href=\"/papers/([^\"?]+)\"")]
     private static partial Regex PaperLink();
 
