@@ -258,12 +258,13 @@ public sealed partial class PostgresReaderTests(PostgresReaderFixture web) : ICl
     public async Task Serve_answers_503_with_retry_after_when_every_postgres_connection_is_busy_and_recovers()
     {
         // A pool of one connection that gives up after 1 s: one request blocked on a table lock holds it.
-        var busyDb = new NpgsqlConnectionStringBuilder(PostgresConnectionString.Parse(web.PostgresDb).ConnectionString) { MaxPoolSize = 1, Timeout = 1 };
+        var application = "busy-pool-" + Guid.NewGuid().ToString("N");
+        var busyDb = new NpgsqlConnectionStringBuilder(PostgresConnectionString.Parse(web.PostgresDb).ConnectionString) { MaxPoolSize = 1, Timeout = 1, ApplicationName = application };
         using var serve = await ServingCli.StartAsync("--db", busyDb.ConnectionString, "--category", "hep-th", "--query", "black hole", "--translator", "none");
         using var http = new HttpClient { BaseAddress = new Uri(serve.Address) };
         Assert.Equal("ok\n", await http.GetStringAsync("/healthz"));
 
-        await using var locker = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(busyDb.ConnectionString) { MaxPoolSize = 100, Timeout = 15 }.ConnectionString);
+        await using var locker = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(busyDb.ConnectionString) { MaxPoolSize = 100, Timeout = 15, ApplicationName = "locker" }.ConnectionString);
         await locker.OpenAsync();
         var transaction = await locker.BeginTransactionAsync();
         await using (var lockPapers = new NpgsqlCommand("LOCK TABLE papers IN ACCESS EXCLUSIVE MODE", locker, transaction))
@@ -297,7 +298,8 @@ public sealed partial class PostgresReaderTests(PostgresReaderFixture web) : ICl
             // The first request is inside PostgreSQL, waiting for the lock, with the pool's only connection.
             for (var i = 0; i < 200; i++)
             {
-                await using var probe = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'", locker);
+                await using var probe = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = @application", locker);
+                probe.Parameters.AddWithValue("application", application);
                 if ((long)(await probe.ExecuteScalarAsync())! > 0)
                 {
                     return;
