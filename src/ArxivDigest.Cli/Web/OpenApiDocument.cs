@@ -11,7 +11,10 @@ public static class OpenApiDocument
             "/api/digests": {
               "get": {
                 "summary": "Configured digests with their stored listing dates (newest first)",
-                "responses": { "200": { "description": "Digests", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/DigestSummary" } } } } } }
+                "responses": {
+                  "200": { "description": "Digests", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/DigestSummary" } } } } },
+                  "503": { "description": "The store is busy or unavailable; retry after the Retry-After seconds", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+                }
               }
             },
             "/api/digests/{name}/{date}": {
@@ -22,6 +25,7 @@ public static class OpenApiDocument
                   { "name": "date", "in": "path", "required": true, "schema": { "type": "string", "format": "date" } }
                 ],
                 "responses": {
+                  "503": { "description": "The store is busy or unavailable; retry after the Retry-After seconds", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                   "200": { "description": "The digest", "content": { "application/json": { "schema": { "type": "object" } } } },
                   "404": { "description": "No such digest or day", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
                 }
@@ -32,6 +36,7 @@ public static class OpenApiDocument
                 "summary": "Every stored version of a paper and the announcements that listed it",
                 "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "description": "arXiv id without version; old-style ids keep their slash (hep-th/9901001)" } ],
                 "responses": {
+                  "503": { "description": "The store is busy or unavailable; retry after the Retry-After seconds", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                   "200": { "description": "The paper", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PaperRecord" } } } },
                   "404": { "description": "Not stored", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
                 }
@@ -49,6 +54,7 @@ public static class OpenApiDocument
                   { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20 } }
                 ],
                 "responses": {
+                  "503": { "description": "The store is busy or unavailable; retry after the Retry-After seconds", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
                   "200": { "description": "A page of results", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SearchResults" } } } },
                   "400": { "description": "Missing or malformed query or date", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
                 }

@@ -87,9 +87,10 @@ public static class WebServer
                 // Busy (every pooled connection in use past its timeout) or down: say so, and when to come back.
                 options.Log($"store unavailable: {e.Message}");
                 context.Response.Clear();
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = "5";
-                await context.Response.WriteAsync("the store is busy or unavailable; try again in a few seconds\n");
+                const string busy = "the store is busy or unavailable; try again in a few seconds";
+                await (context.Request.Path.StartsWithSegments("/api") ? ApiError(StatusCodes.Status503ServiceUnavailable, busy)
+                    : Results.Text(busy + "\n", "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable)).ExecuteAsync(context);
             }
             finally
             {

@@ -280,6 +280,15 @@ public sealed partial class PostgresReaderTests(PostgresReaderFixture web) : ICl
         Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
         Assert.Contains("the store is busy or unavailable", await busy.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using (var api = await http.GetAsync("/api/papers/" + PostgresReaderFixture.RevisedId))
+        {
+            // The API says it in its own error shape.
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+            Assert.Equal("application/json", api.Content.Headers.ContentType?.MediaType);
+            using var error = JsonDocument.Parse(await api.Content.ReadAsStringAsync());
+            Assert.Equal("the store is busy or unavailable; try again in a few seconds", error.RootElement.GetProperty("error").GetString());
+        }
+
         await transaction.RollbackAsync();
         using (var released = await held)
         {

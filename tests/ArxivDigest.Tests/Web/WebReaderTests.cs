@@ -332,6 +332,8 @@ public sealed partial class WebReaderTests(WebReaderFixture web) : IClassFixture
         Assert.StartsWith("3.", doc.RootElement.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         var paths = doc.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Equal(["/api/digests", "/api/digests/{name}/{date}", "/api/papers/{id}", "/api/search", "/healthz"], paths);
+        Assert.All(doc.RootElement.GetProperty("paths").EnumerateObject(), p =>
+            Assert.True(p.Value.GetProperty("get").GetProperty("responses").TryGetProperty("503", out _), $"{p.Name} does not document its 503 (store busy or down)"));
     }
 
     [Fact]
