@@ -67,10 +67,7 @@ public static class WebServer
         {
             var started = Stopwatch.GetTimestamp();
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.XFrameOptions = "DENY";
+            SecurityHeaders(context.Response.Headers);
             try
             {
                 if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
@@ -86,7 +83,8 @@ public static class WebServer
             {
                 // Busy (every pooled connection in use past its timeout) or down: say so, and when to come back.
                 options.Log($"store unavailable: {e.Message}");
-                context.Response.Clear();
+                context.Response.Clear(); // (headers too)
+                SecurityHeaders(context.Response.Headers);
                 context.Response.Headers.RetryAfter = "5";
                 const string busy = "the store is busy or unavailable; try again in a few seconds";
                 await (context.Request.Path.StartsWithSegments("/api") ? ApiError(StatusCodes.Status503ServiceUnavailable, busy)
@@ -100,6 +98,15 @@ public static class WebServer
 
         app.UseRouting();
         app.UseEndpoints(endpoints => MapRoutes(endpoints, options, assets));
+    }
+
+    /// <summary>The headers every response carries: the strict CSP, nosniff, no referrer, no framing.</summary>
+    private static void SecurityHeaders(IHeaderDictionary headers)
+    {
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XFrameOptions = "DENY";
     }
 
     /// <summary>What <see cref="Configure"/> needs of the host's services.</summary>

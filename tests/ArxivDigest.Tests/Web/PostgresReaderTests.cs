@@ -279,6 +279,7 @@ public sealed partial class PostgresReaderTests(PostgresReaderFixture web) : ICl
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(5), busy.Headers.RetryAfter?.Delta);
+        Assert.Equal(WebServer.ContentSecurityPolicy, busy.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Contains("the store is busy or unavailable", await busy.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using (var api = await http.GetAsync("/api/papers/" + PostgresReaderFixture.RevisedId))
         {
