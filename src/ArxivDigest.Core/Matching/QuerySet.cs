@@ -15,7 +15,6 @@ public sealed partial class QuerySet
     private readonly TermNode[] _terms;
     private readonly string[][] _patterns;
     private readonly Node[] _compiled;
-    private readonly int[][] _queriesOfTerm;
 
     /// <summary>Per term, the queries that are that term alone (they match when it hits) and the others (evaluated).</summary>
     private readonly int[][] _singleQueriesOfTerm;
@@ -65,13 +64,12 @@ public sealed partial class QuerySet
         _terms = [.. terms];
         _patterns = [.. _terms.Select(Query.Pattern)];
         // (Compile lists each query once per term: a term gets query q only while q compiles, so a repeat is its last entry.)
-        _queriesOfTerm = new int[_terms.Length][];
         _singleQueriesOfTerm = new int[_terms.Length][];
         _otherQueriesOfTerm = new int[_terms.Length][];
         _directQueryOfTerm = new int[_terms.Length];
         for (var t = 0; t < _terms.Length; t++)
         {
-            var qs = _queriesOfTerm[t] = [.. queriesOfTerm[t]];
+            int[] qs = [.. queriesOfTerm[t]];
             var singles = qs.Count(q => IsTermAlone(q, t));
             _singleQueriesOfTerm[t] = singles == 0 ? [] : singles == qs.Length ? qs : [.. qs.Where(q => IsTermAlone(q, t))];
             _otherQueriesOfTerm[t] = singles == qs.Length ? [] : singles == 0 ? qs : [.. qs.Where(q => !IsTermAlone(q, t))];
