@@ -161,13 +161,14 @@ public sealed partial class QuerySet
                         queriesOfTerm.Add([]);
                     }
 
-                    if (positive && queriesOfTerm[id] is var listed && (listed.Count == 0 || listed[^1] != query))
-                    {
-                        listed.Add(query);
-                    }
-                    else
+                    var listed = queriesOfTerm[id];
+                    if (!positive)
                     {
                         negated.Add(id);
+                    }
+                    else if (listed.Count == 0 || listed[^1] != query)
+                    {
+                        listed.Add(query);
                     }
 
                     return new Node(NodeKind.Term, id, []);

@@ -470,11 +470,13 @@ public sealed class QueryParserTests
     public void QuerySet_counts_a_phrase_once_per_paper_in_each_field_its_query_covers()
     {
         // A phrase said several times in title and abstract, asked for anywhere, in the title, in the abstract and in
-        // the comments; the same words as a longer phrase; and the phrase as a term that some other query negates.
+        // the comments; the same words as a longer phrase; the phrase as a term that some other query negates; and a
+        // term twice in one query.
         string[] texts =
         [
             "policy gradient", "ti:\"policy gradient\"", "abs:\"policy gradient\"", "co:\"policy gradient\"",
             "policy gradient methods", "ti:policy", "policy", "learning -\"policy gradient\"",
+            "policy OR (policy AND learning)",
         ];
         var queries = texts.Select(Query.Parse).ToArray();
         var matcher = new QuerySet(queries).CreateMatcher();
