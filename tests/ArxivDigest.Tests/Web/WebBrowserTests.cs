@@ -41,17 +41,22 @@ public sealed class WebBrowserTests(WebReaderFixture web, ChromiumFixture chromi
         var (context, page, dialogs, errors) = await OpenAsync();
         await using var _ = context;
         await page.GotoAsync("/");
+        // Each wait starts before its click: a navigation that commits before the wait begins is not missed.
+        var toDay2 = page.WaitForURLAsync(new Regex($"/digests/physics/{WebReaderFixture.Day2}$"));
         await page.GetByRole(AriaRole.Link, new() { Name = WebReaderFixture.Day2 }).First.ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/digests/physics/{WebReaderFixture.Day2}$"));
+        await toDay2;
+        var toDay1 = page.WaitForURLAsync(new Regex($"/digests/physics/{WebReaderFixture.Day1}$"));
         await page.GetByRole(AriaRole.Link, new() { Name = "← " + WebReaderFixture.Day1 }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/digests/physics/{WebReaderFixture.Day1}$"));
+        await toDay1;
+        var toPaper = page.WaitForURLAsync(new Regex($"/papers/{WebReaderFixture.VersionedId}$"));
         await page.GetByRole(AriaRole.Link, new() { Name = "Quantum black hole microstates" }).First.ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/papers/{WebReaderFixture.VersionedId}$"));
+        await toPaper;
         Assert.Equal("Quantum black hole microstates", await page.Locator("h1.title").InnerTextAsync());
         Assert.Equal(1, await page.GetByText(PrefixTranslator.Prefix + "Second abstract about a black hole.").CountAsync());
 
+        var toOriginal = page.WaitForURLAsync(new Regex("lang=original$"));
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Language" }).GetByRole(AriaRole.Link, new() { Name = "original" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("lang=original$"));
+        await toOriginal;
         Assert.Equal(0, await page.GetByText(PrefixTranslator.Prefix + "Second abstract").CountAsync());
         await page.GotoAsync($"/digests/physics/{WebReaderFixture.Day1}");
         Assert.Equal(0, await page.GetByText(PrefixTranslator.Prefix, new() { Exact = false }).CountAsync());
@@ -81,12 +86,14 @@ public sealed class WebBrowserTests(WebReaderFixture web, ChromiumFixture chromi
         await using var __ = context;
         await page.GotoAsync("/search");
         await page.GetByLabel("Query").FillAsync("cat:hep-th");
+        var searched = page.WaitForURLAsync(new Regex("/search\\?q=cat%3Ahep-th"));
         await page.GetByLabel("Query").PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/search\\?q=cat%3Ahep-th"));
+        await searched;
         Assert.Equal(WebPages.PageSize, await page.Locator("article.hit").CountAsync());
         var firstTitle = await page.Locator("article.hit h2").First.InnerTextAsync();
+        var toPage2 = page.WaitForURLAsync(new Regex("page=2"));
         await page.GetByRole(AriaRole.Link, new() { Name = "next →" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("page=2"));
+        await toPage2;
         Assert.Contains("page 2", await page.Locator("nav.pages").InnerTextAsync(), StringComparison.Ordinal);
         Assert.NotEqual(firstTitle, await page.Locator("article.hit h2").First.InnerTextAsync());
         Assert.Equal("cat:hep-th", await page.GetByLabel("Query").InputValueAsync());
