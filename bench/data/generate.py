@@ -17,6 +17,7 @@ records get extra accented author names. Output is deterministic for a seed.
 import argparse
 import gzip
 import json
+import math
 import os
 import random
 import re
@@ -77,12 +78,77 @@ def rfc1123(rng, year, month):
     return (f"{weekday}, {day} {MONTHS[month - 1]} {year} "
             f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} GMT"), (year, month, day)
 
+# Function words and generic abstract words: kept as they are when words are varied (the list in bench/match/phrases.py).
+STOP = frozenset("""
+a about above after again against all also although among an and another any are as at be because been before being
+below between both but by can could did do does doing down during each either else even ever every few for from
+further had has have having here hence how however if in into is it its itself just less many may might more most
+much must neither no nor not now of off often on once one only onto or other others otherwise our out over own per
+rather same several shall should show shown shows since so some such than that the their them then there thereby
+therefore these they this those though through thus to too under until upon us very via was we were what when where
+whereas whether which while who whom whose why will with within without would yet you your based using used use
+given first second two three new well show paper results result study work propose proposed present find found
+""".split())
+# A content word: lower-case letters, 4 or more, not inside a TeX command or math sub/superscript.
+RATE, EXPONENT, OFFSET = 0.65, 1.9, 400.0
+CONTENT = re.compile(r"(?<![\\\w$^_{])([a-z]{4,})(?![\w}])")
+
+
+class Vocabulary:
+    """Word-level variation, so that the vocabulary grows with the file as real text's does.
+
+    Shuffled sentences of 200 abstracts hold only about 4,200 distinct words and 25,000 distinct word pairs however
+    large the file; real arXiv abstracts keep adding words (Heaps' law: about 22,000 distinct words and 250,000 pairs
+    in 600,000 words of the real abstracts in shared/fixtures, and still growing as n^0.48). Each content word of a
+    sentence (not in STOP) is replaced, with probability `rate`, by a word of a power-law (Zipf) distribution over an
+    unbounded synthetic vocabulary: rank r with probability ~ r^-exponent, and rank r spelt as the front of one
+    sample word joined to the back of another (`word`), so words keep realistic lengths and letters.
+    """
+
+    def __init__(self, records, seed, rate, exponent, offset):
+        words = set()
+        for r in records:
+            words.update(w for w in CONTENT.findall(r["abstract"] + " " + r["title"]) if w not in STOP)
+        self.words = sorted(words)
+        self.rng = random.Random(seed ^ 0x5EED)
+        self.rate = rate
+        self.tail = -1.0 / (exponent - 1.0)
+        self.offset = offset
+        self.log_keep = math.log(1.0 - rate)
+
+    def word(self, rank):
+        h = (rank * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & 0xFFFFFFFFFFFFFFFF
+        a = self.words[h % len(self.words)]
+        b = self.words[(h >> 24) % len(self.words)]
+        return a[: (len(a) + 1) // 2] + b[len(b) // 2:]
+
+    def split(self, text):
+        """The text as alternating parts: even ones kept, odd ones content words that `vary` may replace."""
+        parts = [""]
+        for k, piece in enumerate(CONTENT.split(text)):
+            if k % 2 == 1 and piece not in STOP:
+                parts += [piece, ""]
+            else:
+                parts[-1] += piece
+        return parts
+
+    def vary(self, parts):
+        out = list(parts)
+        rng, n = self.rng, len(parts) // 2
+        i = int(math.log(1.0 - rng.random()) / self.log_keep)  # words kept before the next replaced one (geometric)
+        while i < n:
+            out[2 * i + 1] = self.word(int(self.offset * (1.0 - rng.random()) ** self.tail))
+            i += 1 + int(math.log(1.0 - rng.random()) / self.log_keep)
+        return "".join(out)
+
 
 class Generator:
-    def __init__(self, records, seed):
+    def __init__(self, records, seed, vocabulary=None):
         self.rng = random.Random(seed)
         self.records = records
+        self.vocabulary = vocabulary
         self.sentence_pool = [s for r in records for s in sentences(r["abstract"])]
+        self.sentence_parts = [vocabulary.split(s) for s in self.sentence_pool] if vocabulary else None
         self.sentence_counts = [max(2, len(sentences(r["abstract"]))) for r in records]
         self.titles = [" ".join(r["title"].split()) for r in records]
         self.authors = [a[:3] for r in records for a in r["authors_parsed"]]
@@ -109,6 +175,8 @@ class Generator:
         a, b = self.rng.choice(self.titles).split(), self.rng.choice(self.titles).split()
         words = a[: max(1, len(a) // 2)] + b[len(b) // 2:]
         text = " ".join(words)
+        if self.vocabulary:
+            text = self.vocabulary.vary(self.vocabulary.split(text))
         if len(text) > 70 and self.rng.random() < 0.5:  # Kaggle keeps the title's hard line break
             cut = text.rfind(" ", 0, 70)
             text = text[:cut] + "\n  " + text[cut + 1:]
@@ -118,7 +186,11 @@ class Generator:
         rng = self.rng
         base = rng.randrange(len(self.records))
         paper_id = self.next_id()
-        abstract = " ".join(rng.choice(self.sentence_pool) for _ in range(self.sentence_counts[base] + rng.randint(-1, 2)))
+        picks = [rng.randrange(len(self.sentence_pool)) for _ in range(self.sentence_counts[base] + rng.randint(-1, 2))]
+        if self.vocabulary:
+            abstract = " ".join(self.vocabulary.vary(self.sentence_parts[k]) for k in picks)
+        else:
+            abstract = " ".join(self.sentence_pool[k] for k in picks)
         authors = [list(rng.choice(self.authors)) for _ in range(max(1, self.author_counts[base] + rng.randint(-1, 2)))]
         if rng.random() < 0.02:
             authors.append(list(rng.choice(EXTRA_AUTHORS)))
@@ -160,13 +232,20 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=20070402, help="random seed (default 20070402); same seed, same file")
     parser.add_argument("--gzip", action="store_true", help="gzip the output (append .gz to the name yourself)")
     parser.add_argument("--fixture", default=None, help="the 200-line real snapshot to vary")
+    parser.add_argument("--vary-words", type=float, default=RATE, metavar="RATE",
+                        help=f"share of content words replaced from a Zipf vocabulary (default {RATE}); 0 keeps the "
+                             "sample's ~4,200 words, as files made before 2026-11-25 did")
+    parser.add_argument("--zipf", type=float, default=EXPONENT, help=f"exponent of that vocabulary (default {EXPONENT})")
+    parser.add_argument("--zipf-offset", type=float, default=OFFSET, help=f"its Zipf-Mandelbrot offset (default {OFFSET})")
     args = parser.parse_args(argv)
 
     fixture = args.fixture or next((p for p in DEFAULT_FIXTURE_CANDIDATES if os.path.exists(p)), None)
     if not fixture:
         parser.error("cannot find snapshot-head-200-lines.jsonl; pass --fixture")
     size = args.size if args.size is not None or args.papers is not None else 1 << 30
-    gen = Generator(load(fixture), args.seed)
+    records = load(fixture)
+    vocabulary = Vocabulary(records, args.seed, args.vary_words, args.zipf, args.zipf_offset) if args.vary_words > 0 else None
+    gen = Generator(records, args.seed, vocabulary)
 
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     tmp = args.output + ".partial"
