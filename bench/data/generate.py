@@ -82,7 +82,8 @@ def rfc1123(rng, year, month):
     return (f"{weekday}, {day} {MONTHS[month - 1]} {year} "
             f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} GMT"), (year, month, day)
 
-# Function words and generic abstract words: kept as they are when words are varied (the list in bench/match/phrases.py).
+# Function words and generic abstract words: kept as they are when words are varied; bench/match/phrases.py keeps them
+# out of keyphrases.
 STOP = frozenset("""
 a about above after again against all also although among an and another any are as at be because been before being
 below between both but by can could did do does doing down during each either else even ever every few for from

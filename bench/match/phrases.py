@@ -8,18 +8,10 @@ Without --keyphrases any word of 4+ letters may appear, so the list holds querie
 of a few generic abstract words ("using", "results", "propose": the list below), which is closer to what people put
 in a digest ("diffusion policy", "spectral gap").
 """
-import json, random, re, sys
+import json, os, random, re, sys
 
-STOP = set("""
-a about above after again against all also although among an and another any are as at be because been before being
-below between both but by can could did do does doing down during each either else even ever every few for from
-further had has have having here hence how however if in into is it its itself just less many may might more most
-much must neither no nor not now of off often on once one only onto or other others otherwise our out over own per
-rather same several shall should show shown shows since so some such than that the their them then there thereby
-therefore these they this those though through thus to too under until upon us very via was we were what when where
-whereas whether which while who whom whose why will with within without would yet you your based using used use
-given first second two three new well show paper results result study work propose proposed present find found
-""".split())
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
+from generate import STOP  # function words and generic abstract words, shared with the generator
 
 def main():
     args = sys.argv[1:]
