@@ -94,8 +94,9 @@ therefore these they this those though through thus to too under until upon us v
 whereas whether which while who whom whose why will with within without would yet you your based using used use
 given first second two three new well show paper results result study work propose proposed present find found
 """.split())
-# A content word: lower-case letters, 4 or more, not inside a TeX command or math sub/superscript.
+# The word variation's defaults: share of content words replaced, Zipf exponent and offset (see Vocabulary).
 RATE, EXPONENT, OFFSET = 0.65, 1.9, 400.0
+# A content word: lower-case letters, 4 or more, not inside a TeX command or math sub/superscript.
 CONTENT = re.compile(r"(?<![\\\w$^_{])([a-z]{4,})(?![\w}])")
 
 
@@ -111,8 +112,8 @@ class Vocabulary:
     lengths and letters. The defaults (0.65, 1.9, 400) were chosen so that, at 50,000 to 600,000 words, distinct
     words and distinct pairs are within 16% of the real abstracts', and the top 1,000 words cover the same share of
     the text (0.71 against 0.72); more distinct words are seen only once (0.44 against 0.35 at the same size).
-    bench/README.md has the figures. The replacements use their own random
-    stream, so everything else in a record is as without them.
+    bench/README.md has the figures. The replacements use their own random stream, so everything else in a record
+    is as without them.
     """
 
     def __init__(self, records, seed, rate, exponent, offset):
@@ -248,6 +249,10 @@ def main(argv=None):
     parser.add_argument("--zipf", type=float, default=EXPONENT, help=f"exponent of that vocabulary (default {EXPONENT})")
     parser.add_argument("--zipf-offset", type=float, default=OFFSET, help=f"its Zipf-Mandelbrot offset (default {OFFSET})")
     args = parser.parse_args(argv)
+    if not 0 <= args.vary_words < 1:
+        parser.error(f"--vary-words {args.vary_words}: must be at least 0 and below 1")
+    if args.zipf <= 1 or args.zipf_offset <= 0:
+        parser.error(f"--zipf {args.zipf} / --zipf-offset {args.zipf_offset}: the exponent must be above 1, the offset above 0")
 
     fixture = args.fixture or next((p for p in DEFAULT_FIXTURE_CANDIDATES if os.path.exists(p)), None)
     if not fixture:

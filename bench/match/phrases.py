@@ -5,8 +5,8 @@ Usage: phrases.py SNAPSHOT N OUT [--seed S] [--keyphrases]
 The phrases are plain words (no operators), so ripgrep -F, Python re and arxiv-digest match read the same list.
 Without --keyphrases any word of 4+ letters may appear, so the list holds queries such as "with", "that" or
 "these" that match nearly every paper. With --keyphrases no word of the phrase is an English function word or one
-of a few generic abstract words ("using", "results", "propose": the list below), which is closer to what people put
-in a digest ("diffusion policy", "spectral gap").
+of a few generic abstract words ("using", "results", "propose": STOP in bench/data/generate.py), which is closer to
+what people put in a digest ("diffusion policy", "spectral gap").
 """
 import json, os, random, re, sys
 
