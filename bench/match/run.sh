@@ -23,9 +23,11 @@ echo
 echo "| contender | seconds | MB/s | peak RSS MB |"
 echo "|---|---:|---:|---:|"
 measure "ripgrep -c -i -F, 1,000 phrases" "$bytes" rg -c -i -F -f "$work/p1000.txt" "$data"
+measure "arxiv-digest match, 10 phrases" "$bytes" $cli match "$data" --queries-file "$work/p10.txt" --count
 measure "arxiv-digest match, 1,000 phrases" "$bytes" $cli match "$data" --queries-file "$work/p1000.txt" --count
 measure "arxiv-digest match, 10,000 phrases" "$bytes" $cli match "$data" --queries-file "$work/p10000.txt" --count
 measure "arxiv-digest match, 1,000 + 9,000 unmatched" "$bytes" $cli match "$data" --queries-file "$work/p1000-padded.txt" --count
+measure "arxiv-digest match, 10 keyphrases" "$bytes" $cli match "$data" --queries-file "$work/k10.txt" --count
 measure "arxiv-digest match, 1,000 keyphrases" "$bytes" $cli match "$data" --queries-file "$work/k1000.txt" --count
 measure "arxiv-digest match, 10,000 keyphrases" "$bytes" $cli match "$data" --queries-file "$work/k10000.txt" --count
 measure "ripgrep -c -i -F, 1,000 keyphrases" "$bytes" rg -c -i -F -f "$work/k1000.txt" "$data"
