@@ -142,31 +142,43 @@ internal static class Fts5Query
 
     /// <summary>
     /// The folded forms of words that start with <paramref name="prefix"/> but whose folded form does not (the index
-    /// holds folded words, the prefix compares unfolded ones): <c>policy</c> → <c>polici</c>, <c>axes</c> → <c>ax</c>.
-    /// Folding rewrites at most the last three letters and only ASCII lower-case ones, so a word whose folded form
-    /// leaves the prefix is the prefix plus at most two such letters; all of those are tried.
+    /// holds folded words, the prefix compares unfolded ones): <c>policy</c> → <c>polici</c>, <c>axes</c> → <c>ax</c>,
+    /// <c>embedding</c> → <c>embed</c> for <c>embedd*</c>. Folding (<see cref="Tokens.FoldWord(string)"/>) rewrites only
+    /// ASCII lower-case letters at the end of a word, so such a word is the prefix plus a few letters, and its folded
+    /// form is also that of the prefix plus at most three letters (<c>-dings</c> folds as <c>-ding</c>): those are
+    /// tried. A test checks every word of the prefix plus up to five letters over the letters the rules read.
     /// </summary>
     public static IReadOnlyList<string> PrefixFolds(string prefix)
     {
         var folds = new SortedSet<string>(StringComparer.Ordinal);
-        Add(prefix);
+        var word = new char[prefix.Length + 3];
+        var folded = new char[word.Length];
+        prefix.CopyTo(word);
+        Add(0);
         for (var a = 'a'; a <= 'z'; a++)
         {
-            Add(prefix + a);
+            word[prefix.Length] = a;
+            Add(1);
             for (var b = 'a'; b <= 'z'; b++)
             {
-                Add(string.Concat(prefix, a.ToString(), b.ToString()));
+                word[prefix.Length + 1] = b;
+                Add(2);
+                for (var c = 'a'; c <= 'z'; c++)
+                {
+                    word[prefix.Length + 2] = c;
+                    Add(3);
+                }
             }
         }
 
         return [.. folds];
 
-        void Add(string word)
+        void Add(int extra)
         {
-            var folded = Tokens.FoldWord(word);
-            if (!folded.StartsWith(prefix, StringComparison.Ordinal))
+            var n = Tokens.FoldWord(word.AsSpan(0, prefix.Length + extra), folded);
+            if (!folded.AsSpan(0, n).StartsWith(prefix, StringComparison.Ordinal))
             {
-                folds.Add(folded);
+                folds.Add(new string(folded, 0, n));
             }
         }
     }

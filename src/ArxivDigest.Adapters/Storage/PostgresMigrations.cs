@@ -126,6 +126,12 @@ public static class PostgresMigrations
         CREATE INDEX ix_papers_search ON papers USING gin (search_doc);
         CREATE INDEX ix_papers_unindexed ON papers (id, version) WHERE search_doc IS NULL;
         """,
+
+        // v4: words are folded for inflections too (Tokens.FoldWord: learned, learning → learn), so every search_doc
+        // is rewritten: emptied here, filled again by the first search, as rows from before v3 were.
+        """
+        UPDATE papers SET search_doc = NULL WHERE search_doc IS NOT NULL;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

@@ -11,7 +11,7 @@ namespace ArxivDigest.Storage;
 /// space-separated words written here (the normalisation is <see cref="TextNormalizer"/>'s alone, never re-done by
 /// a Unicode tokenizer that might fold differently).
 /// <list type="bullet">
-/// <item>title, abstract, comments: <see cref="TextNormalizer.IndexForm"/> (lower-cased, plural-folded words);</item>
+/// <item>title, abstract, comments: <see cref="TextNormalizer.IndexForm"/> (lower-cased words, plurals and inflections folded);</item>
 /// <item>authors: each name's words lower-cased but not folded (as <c>au:</c> compares them), names separated by
 /// <see cref="AuthorSeparator"/> so that no phrase runs from one name into the next;</item>
 /// <item>categories, ident: each code (lower case) or the id as one token (<see cref="Token"/>).</item>

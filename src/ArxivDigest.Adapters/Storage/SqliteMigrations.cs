@@ -182,6 +182,15 @@ public static class SqliteMigrations
         DELETE FROM search_pending;
         UPDATE search_watermark SET last_rowid = 0;
         """,
+
+        // v8: words are folded for inflections too (Tokens.FoldWord: learned, learning → learn), so the index's words
+        // change. Emptied and refilled lazily by the next search, as in v7.
+        """
+        INSERT INTO papers_fts (papers_fts) VALUES ('delete-all');
+        DELETE FROM search_index;
+        DELETE FROM search_pending;
+        UPDATE search_watermark SET last_rowid = 0;
+        """,
     ];
 
     /// <summary>The schema version this build creates and understands.</summary>

@@ -93,7 +93,7 @@ internal static class SupersetQuery
     };
 
     /// <summary>
-    /// A term's words as both indexes hold them: lower case, plural-folded except author words and a prefix (which
+    /// A term's words as both indexes hold them: lower case, folded (plurals, inflections) except author words and a prefix (which
     /// compare unfolded).
     /// </summary>
     public static string[] IndexWords(TermNode t)

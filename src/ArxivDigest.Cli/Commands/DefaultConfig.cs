@@ -21,7 +21,7 @@ public static class DefaultConfig
         categories = ["cs"]
 
         # Queries, in order. A paper is listed under the FIRST query it matches. Adjacent words are a phrase
-        # (title or abstract, case-insensitive, whole words, plurals folded: "diffusion policy" matches
+        # (title or abstract, case-insensitive, whole words, plurals and inflections folded: "diffusion policy" matches
         # "Diffusion Policies", "diffusion-policy", "\emph{diffusion} policy"). Also: AND, OR, NOT, -word,
         # parentheses, "quoted phrases", fields ti: abs: au: co: cat: id:, wildcard diffus*, exact =GAN.
         queries = ["reinforcement learning", "diffusion policy"]

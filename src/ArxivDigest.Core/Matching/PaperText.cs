@@ -32,7 +32,7 @@ public interface IPaperFilter
 
 /// <summary>
 /// One field's words in the three forms the matcher compares: as written (TeX and diacritics resolved, case kept),
-/// lower-cased, and lower-cased and plural-folded. The words are slices of one cleaned text (and of one lower-cased
+/// lower-cased, and lower-cased and folded (plurals, inflections). The words are slices of one cleaned text (and of one lower-cased
 /// and one folded buffer, each made on first use), so a field costs a few allocations, not three strings a word.
 /// </summary>
 public sealed class FieldWords
@@ -61,7 +61,7 @@ public sealed class FieldWords
     /// <summary>Word <paramref name="i"/> lower-cased (invariant casing maps each UTF-16 unit to one, so slices line up).</summary>
     public ReadOnlySpan<char> LowerAt(int i) => LowerText.AsSpan(_bounds[2 * i], _bounds[(2 * i) + 1]);
 
-    /// <summary>Word <paramref name="i"/> lower-cased and plural-folded (<see cref="Tokens.FoldWord(ReadOnlySpan{char}, Span{char})"/>).</summary>
+    /// <summary>Word <paramref name="i"/> lower-cased and folded (plurals, inflections) (<see cref="Tokens.FoldWord(ReadOnlySpan{char}, Span{char})"/>).</summary>
     public ReadOnlySpan<char> FoldedAt(int i)
     {
         if (_folded is null)
@@ -77,7 +77,7 @@ public sealed class FieldWords
 
     public string[] Lower => _lowerWords ??= Materialize(i => LowerAt(i));
 
-    /// <summary>Lower-cased and plural-folded (<see cref="Tokens.FoldWord(string)"/>).</summary>
+    /// <summary>Lower-cased and folded (plurals, inflections) (<see cref="Tokens.FoldWord(string)"/>).</summary>
     public string[] Folded => _foldedWords ??= Materialize(i => FoldedAt(i));
 
     private string LowerText => _lower ??= _clean.ToLowerInvariant();

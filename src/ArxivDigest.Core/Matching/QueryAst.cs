@@ -36,7 +36,7 @@ public abstract record QueryNode
 
 /// <summary>
 /// A phrase (one or more words, in order, on word boundaries) in a field. <see cref="Prefix"/> makes the last word a
-/// prefix (<c>diffus*</c>); <see cref="Exact"/> turns off plural folding and case folding (<c>=GAN</c>).
+/// prefix (<c>diffus*</c>); <see cref="Exact"/> turns off plural, inflection and case folding (<c>=GAN</c>).
 /// Words are stored normalised (<see cref="TextNormalizer.Words"/>), in their original case.
 /// </summary>
 public sealed record TermNode(QueryField Field, IReadOnlyList<string> Words, bool Prefix = false, bool Exact = false) : QueryNode

@@ -23,7 +23,7 @@ public sealed class QuerySyntaxException(string query, int position, string mess
 /// <item>fields <c>ti:</c> <c>abs:</c> <c>au:</c> <c>cat:</c> <c>co:</c> <c>id:</c>, also before a quote or a
 /// parenthesis (<c>ti:(robot OR drone)</c>); no field means title or abstract;</item>
 /// <item><c>diffus*</c>: prefix (at least 3 characters; ends a phrase); <c>=GAN</c>: exact (case-sensitive, no
-/// plural folding).</item>
+/// plural or inflection folding).</item>
 /// </list>
 /// Precedence: NOT, then AND, then OR.
 /// </summary>

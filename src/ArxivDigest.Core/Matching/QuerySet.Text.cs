@@ -8,7 +8,7 @@ using System.Runtime.Intrinsics;
 namespace ArxivDigest.Matching;
 
 /// <summary>
-/// The text scan without per-word allocations: each word of a field is lower-cased and plural-folded into a
+/// The text scan without per-word allocations: each word of a field is lower-cased and folded (plurals, inflections) into a
 /// scratch buffer and looked up in the vocabulary of the query words (a span look-up), so a paper becomes a list
 /// of word ids; phrases are compared as ids. Words no query uses get id -1.
 /// </summary>

@@ -98,7 +98,7 @@ public static class TextNormalizer
     }
 
     /// <summary>
-    /// The form the full-text index stores: every word lower-cased and plural-folded
+    /// The form the full-text index stores: every word lower-cased and folded (plurals, inflections)
     /// (<see cref="Tokens.FoldWord"/>), separated by single spaces.
     /// </summary>
     public static string IndexForm(string text)

@@ -9,7 +9,7 @@ public sealed record GlossaryEntry(string Source, string Target, IReadOnlyList<s
 
 /// <summary>
 /// Fixed translations of technical terms (token → 词元, not 代币). Source phrases match case-insensitively on word
-/// boundaries with plural folding (<see cref="Tokens.Fold"/>), so "Diffusion Policies" and "diffusion-policy" both
+/// boundaries with plural and inflection folding (<see cref="Tokens.Fold"/>), so "Diffusion Policies" and "diffusion-policy" both
 /// match "diffusion policy". Immutable.
 /// </summary>
 public sealed class Glossary

@@ -52,7 +52,7 @@ public sealed class MatchCommandTests : IDisposable
     private static readonly string[] TextQueries =
     [
         "quantum", "black hole*", "ti:graph OR abs:lattice", "\"dark matter\"", "=QCD", "co:pages", "neutrino -photon",
-        "model-based", "NOT survey", "field AND (theory OR theories)", "pi", "diffus*",
+        "model-based", "NOT survey", "field AND (theory OR theories)", "pi", "diffus*", "studying", "calculated",
     ];
 
     /// <param name="wordsOnly">Without prefixes and exact-case terms: fields are then read as raw bytes, not decoded.</param>
@@ -82,6 +82,21 @@ public sealed class MatchCommandTests : IDisposable
             queries.Select(q => $"{papers.Count(p => Query.Parse(q).Match(p) is not null)}\t{q}"),
             count.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("scanned 200 papers (0 malformed lines skipped)", count.Stderr);
+    }
+
+    [Fact]
+    public async Task A_query_counts_the_papers_with_any_inflection_of_its_words_and_an_exact_one_only_its_own()
+    {
+        var result = await cli.RunAsync("match", Snapshot, "--query", "studying", "--query", "=studying", "--count");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var reader = new StreamReader(Snapshot);
+        var texts = KaggleSnapshotReader.Read(reader, Snapshot).Where(l => l.Paper is not null)
+            .Select(l => l.Paper!.Title + " " + l.Paper!.Abstract).ToList();
+        int Count(string pattern) => texts.Count(t => System.Text.RegularExpressions.Regex.IsMatch(t, pattern));
+        var anyForm = Count(@"\b(?i:study|studies|studied|studying)\b");
+        Assert.True(anyForm > Count(@"\bstudying\b"), "the sample has papers with other forms of study");
+        Assert.Equal([$"{anyForm}\tstudying", $"{Count(@"\bstudying\b")}\t=studying"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]

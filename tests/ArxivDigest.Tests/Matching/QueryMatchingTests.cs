@@ -147,10 +147,81 @@ public sealed class QueryMatchingTests
     [Theory]
     [InlineData("model", "modal")]
     [InlineData("policy", "police")]
-    [InlineData("learning", "learned")]
+    [InlineData("mean", "meaning")]
+    [InlineData("even", "evening")]
+    [InlineData("filling", "filing")]
+    [InlineData("install", "instal")]
+    [InlineData("str", "string")]
     public void FoldWord_keeps_different_words_apart(string a, string b)
     {
         Assert.NotEqual(Tokens.FoldWord(a), Tokens.FoldWord(b));
+    }
+
+    [Theory]
+    [InlineData("learned", "learn")]
+    [InlineData("learning", "learn")]
+    [InlineData("learnings", "learns")]
+    [InlineData("tuned", "tune")]
+    [InlineData("tuning", "tunes")]
+    [InlineData("embedded", "embed")]
+    [InlineData("embedding", "embeds")]
+    [InlineData("embeddings", "embed")]
+    [InlineData("studied", "study")]
+    [InlineData("studying", "studies")]
+    [InlineData("planned", "plan")]
+    [InlineData("planning", "plans")]
+    [InlineData("modelled", "model")]
+    [InlineData("modeling", "models")]
+    [InlineData("controlled", "control")]
+    [InlineData("matched", "matches")]
+    [InlineData("processing", "processes")]
+    [InlineData("biased", "biases")]
+    [InlineData("caching", "cache")]
+    [InlineData("scaling", "scale")]
+    [InlineData("based", "base")]
+    [InlineData("played", "plays")]
+    [InlineData("applied", "apply")]
+    [InlineData("agreeing", "agree")]
+    [InlineData("speeding", "speed")]
+    [InlineData("filled", "fill")]
+    [InlineData("passing", "pass")]
+    [InlineData("focused", "focus")]
+    public void FoldWord_folds_an_inflection_and_its_base_to_the_same_stem(string inflected, string word)
+    {
+        Assert.Equal(Tokens.FoldWord(word), Tokens.FoldWord(inflected));
+    }
+
+    [Theory]
+    [InlineData("string")]
+    [InlineData("spring")]
+    [InlineData("thing")]
+    [InlineData("bring")]
+    [InlineData("during")]
+    [InlineData("evening")]
+    [InlineData("morning")]
+    [InlineData("meaning")]
+    [InlineData("ceiling")]
+    [InlineData("embed")]
+    [InlineData("speed")]
+    [InlineData("need")]
+    [InlineData("being")]
+    [InlineData("using")]
+    [InlineData("red")]
+    [InlineData("bed")]
+    public void FoldWord_keeps_words_whose_ing_or_ed_is_not_an_inflection(string word)
+    {
+        Assert.Equal(word, Tokens.FoldWord(word));
+    }
+
+    [Fact]
+    public void A_query_matches_the_inflected_forms_of_its_words_unless_it_is_exact()
+    {
+        Assert.NotNull(Match("fine-tune", "Fine-Tuning Large Language Models"));
+        Assert.NotNull(Match("fine-tuning", "Compact Models", "We show that models fine-tuned on 1k examples suffice."));
+        Assert.NotNull(Match("learned embedding", "Learning Embeddings for Retrieval"));
+        Assert.NotNull(Match("reinforcement learning", "Reinforcement-Learned Policies"));
+        Assert.Null(Match("=fine-tune", "Fine-Tuning Large Language Models"));
+        Assert.Null(Match("mean", "The Meaning of Field Theories"));
     }
 
     [Fact]

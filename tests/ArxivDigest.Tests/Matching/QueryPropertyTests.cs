@@ -17,7 +17,7 @@ public sealed class QueryPropertyTests
 {
     private const string Seed = "9181726354433221100,2718281828459045235";
 
-    /// <summary>Singular and plural of each noun; words without a plural repeat the singular.</summary>
+    /// <summary>Two forms of each word that fold alike: singular and plural, or a verb's base and an inflection (learn, learned); words without either repeat the word.</summary>
     private static readonly (string One, string Many)[] Nouns =
     [
         ("policy", "policies"), ("model", "models"), ("cache", "caches"), ("process", "processes"),
@@ -26,6 +26,8 @@ public sealed class QueryPropertyTests
         ("diffusion", "diffusions"), ("canvas", "canvases"), ("status", "statuses"), ("virus", "viruses"),
         ("learning", "learning"), ("based", "based"), ("neural", "neural"), ("deep", "deep"), ("rl", "rl"),
         ("search", "search"), ("and", "and"), ("or", "or"), ("not", "not"), ("pi", "pi"), ("sim2real", "sim2real"),
+        ("learn", "learned"), ("embedding", "embedded"), ("tune", "tuning"), ("study", "studied"), ("plan", "planning"),
+        ("control", "controlled"), ("string", "strings"), ("speed", "speeds"),
     ];
 
     private static readonly string[] Authors =

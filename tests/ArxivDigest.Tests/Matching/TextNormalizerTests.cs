@@ -66,9 +66,9 @@ public sealed class TextNormalizerTests
     }
 
     [Fact]
-    public void IndexForm_lower_cases_folds_plurals_and_joins_with_single_spaces()
+    public void IndexForm_lower_cases_folds_plurals_and_inflections_and_joins_with_single_spaces()
     {
-        Assert.Equal("diffusion polici for model based rl with bia", TextNormalizer.IndexForm("Diffusion Policies for Model-Based RL with Biases"));
+        Assert.Equal("diffusion polici for model bas rl with bia learn", TextNormalizer.IndexForm("Diffusion Policies for Model-Based RL with Biases Learned"));
     }
 
     [Fact]

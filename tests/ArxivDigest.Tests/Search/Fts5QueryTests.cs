@@ -52,7 +52,7 @@ public sealed class Fts5QueryTests
     }
 
     [Theory]
-    [InlineData("reinforcement learning", "(title : (\"reinforcement\" AND \"learning\"))")]
+    [InlineData("reinforcement learning", "(title : (\"reinforcement\" AND \"learn\"))")]
     [InlineData("ti:robot* OR abs:x", "(title : (\"robo\"*))")]
     [InlineData("\"diffusion policies\" -survey", "(title : (\"diffusion\" AND \"polici\"))")]
     [InlineData("au:smith", null)]
@@ -75,6 +75,9 @@ public sealed class Fts5QueryTests
     [InlineData("axe", new[] { "ax" })]
     [InlineData("cache", new[] { "cach" })]
     [InlineData("diffus", new string[0])]
+    [InlineData("embedd", new[] { "embed" })]
+    [InlineData("learni", new[] { "learn" })]
+    [InlineData("studyi", new[] { "studi" })]
     public void Prefix_folds_are_the_folded_forms_outside_the_prefix(string prefix, string[] folds)
     {
         Assert.Equal(folds, Fts5Query.PrefixFolds(prefix));
@@ -83,12 +86,17 @@ public sealed class Fts5QueryTests
     [Fact]
     public void Every_word_starting_with_a_prefix_is_found_by_the_prefix_or_its_folds()
     {
-        // All words of the prefix plus up to three letters from a small alphabet that exercises every folding rule.
-        const string letters = "aceihsyxz";
-        foreach (var prefix in new[] { "pol", "poli", "polic", "policy", "cac", "cach", "bus", "axe", "pro", "class" })
+        // All words of the prefix plus up to four letters from a small alphabet that exercises every folding rule
+        // (plurals and inflections), and up to five from the letters of -ings, -ed and -es.
+        const string letters = "aceihsyxzngdlo";
+        foreach (var prefix in new[]
+                 {
+                     "pol", "poli", "polic", "policy", "cac", "cach", "bus", "axe", "pro", "class",
+                     "emb", "embe", "embed", "embedd", "learn", "learni", "stud", "study", "plan", "plann", "model", "modell", "tun", "agre",
+                 })
         {
             var folds = Fts5Query.PrefixFolds(prefix);
-            foreach (var word in Suffixes(letters, 3).Select(s => prefix + s))
+            foreach (var word in Suffixes(letters, 4).Concat(Suffixes("ingsde", 5)).Select(s => prefix + s))
             {
                 var folded = Tokens.FoldWord(word);
                 Assert.True(folded.StartsWith(prefix, StringComparison.Ordinal) || folds.Contains(folded), $"{word} → {folded} not found by {prefix}*");

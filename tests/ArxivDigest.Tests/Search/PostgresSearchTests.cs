@@ -122,6 +122,24 @@ public sealed class PostgresSearchTests : IAsyncLifetime
         Assert.Empty(await SqlIdsAsync("SELECT id FROM papers WHERE search_doc IS NULL", null));
     }
 
+    [StoreFact]
+    public async Task The_schema_upgrade_to_inflection_folding_rewrites_every_search_document()
+    {
+        var query = Query.Parse("studying"); // folds as studied, studies and study do
+        var expected = papers.Values.Where(p => query.Match(p) is not null).Select(p => p.Id).Order(StringComparer.Ordinal).ToList();
+        Assert.True(expected.Count > 10, $"{expected.Count} fixture papers match");
+
+        // A store of schema v3, whose documents hold words the new folding does not look up: here none at all.
+        await SqlIdsAsync("UPDATE papers SET search_doc = ''::tsvector RETURNING id", null);
+        await SqlIdsAsync("DELETE FROM schema_version WHERE version = 4 RETURNING '4'", null);
+
+        await using var upgraded = await PostgresStore.OpenAsync(connectionString, CancellationToken.None);
+        var page = await upgraded.SearchAsync(query, new SearchFilter { Limit = 1000 }, CancellationToken.None);
+
+        Assert.Equal(expected, page.Hits.Select(h => h.Paper.Id).Order(StringComparer.Ordinal));
+        Assert.Empty(await SqlIdsAsync("SELECT id FROM papers WHERE search_doc IS NULL OR search_doc = ''::tsvector", null));
+    }
+
     private async Task<HashSet<string>> SqlIdsAsync(string sql, string? tsquery)
     {
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
