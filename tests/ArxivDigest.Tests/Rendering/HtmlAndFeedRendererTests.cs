@@ -149,6 +149,15 @@ public sealed class HtmlAndFeedRendererTests
     }
 
     [Fact]
+    public void Highlighting_marks_the_inflected_forms_a_query_matches()
+    {
+        string[][] queries = [ArxivDigest.Matching.Tokens.Fold("fine-tune").ToArray(), ArxivDigest.Matching.Tokens.Fold("learned embedding").ToArray()];
+        Assert.Equal(
+            "<mark>Fine-Tuning</mark> and <mark>Learning Embeddings</mark>, models <mark>fine-tuned</mark>; not the meaning of tunes",
+            HtmlRenderer.Highlight("Fine-Tuning and Learning Embeddings, models fine-tuned; not the meaning of tunes", queries));
+    }
+
+    [Fact]
     public void Html_escapes_everything_from_arXiv_and_the_translator()
     {
         var html = new HtmlRenderer().RenderToString(Hostile());
