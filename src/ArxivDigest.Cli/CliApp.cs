@@ -203,6 +203,12 @@ public static class CliApp
 
         await using var store = await StoreFactory.OpenAsync(settings.Db, CancellationToken.None);
         var reporter = new Reporter(context.Out, context.Error, context.Interactive, context.Time);
+        if (store is SqliteStore)
+        {
+            // On SQLite every save first indexes what the index lacks (PostgreSQL leaves that to searches).
+            await SearchIndexNotice.ReportAsync(store, "save of papers", reporter.Info, CancellationToken.None);
+        }
+
         using var translationHttp = context.HttpHandler is { } h ? new HttpClient(h, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan } : TranslatorFactory.CreateHttpClient(settings);
         var translator = TranslatorFactory.Create(settings, context.Environment, translationHttp, store, context.Time, settings.Digests[0].Language);
         if (translator is TranslationService service)

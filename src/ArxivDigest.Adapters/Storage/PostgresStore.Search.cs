@@ -11,7 +11,7 @@ namespace ArxivDigest.Storage;
 /// reference matcher until the page and one more hit are found, so the results are exactly the matcher's. Candidates
 /// are fetched in growing batches; papers stored before schema v3 are indexed by the first search.
 /// </summary>
-public sealed partial class PostgresStore
+public sealed partial class PostgresStore : ISearchIndexStatus
 {
     private const int IndexBatch = 1000;
 
@@ -102,7 +102,16 @@ public sealed partial class PostgresStore
         return (hits, rows);
     }
 
-    /// <summary>Writes the search document of papers stored before schema v3 (none after the first search).</summary>
+    /// <inheritdoc />
+    public Task<long> CountUnindexedAsync(CancellationToken cancellationToken) =>
+        RunAsync("cannot read the search index", async c =>
+        {
+            // The partial index ix_papers_unindexed holds exactly these rows.
+            await using var command = Command(c, null, "SELECT count(*) FROM papers WHERE search_doc IS NULL");
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellationToken);
+
+    /// <summary>Writes the search document of papers stored before schema v3 or v4 (none after the first search).</summary>
     private static async Task IndexMissingAsync(NpgsqlConnection c, CancellationToken cancellationToken)
     {
         while (true)

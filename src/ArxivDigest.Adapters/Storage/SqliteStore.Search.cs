@@ -10,7 +10,7 @@ namespace ArxivDigest.Storage;
 /// candidates are read in bm25 order (title weighted highest) and each is verified with the reference matcher, until
 /// the page and one more hit are found. Papers are only loaded for the candidates actually looked at.
 /// </summary>
-public sealed partial class SqliteStore
+public sealed partial class SqliteStore : ISearchIndexStatus
 {
     /// <inheritdoc />
     public async Task<SearchPage> SearchAsync(Query query, SearchFilter filter, CancellationToken cancellationToken)
@@ -547,6 +547,25 @@ public sealed partial class SqliteStore
 
     /// <summary>The first window's size: windows grow four-fold from it up to <see cref="RankWindow"/>.</summary>
     internal int FirstRankWindow { get; set; } = 100;
+
+    /// <inheritdoc />
+    public async Task<long> CountUnindexedAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            // A range of the rowid B-tree above the watermark: empty, hence instant, when the index is up to date.
+            using var command = Command(null, """
+                SELECT (SELECT count(*) FROM papers WHERE rowid > (SELECT last_rowid FROM search_watermark))
+                     + (SELECT count(*) FROM search_pending)
+                """);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+        catch (SqliteException ex)
+        {
+            throw Fail("cannot read the search index", ex);
+        }
+    }
 
     /// <summary>How many paper ids the search index holds (for diagnostics and tests).</summary>
     public async Task<long> CountIndexedAsync(CancellationToken cancellationToken)

@@ -80,6 +80,7 @@ public sealed class SearchCommand
 
         var settings = SettingsResolver.Resolve(new RawOptions { Config = r.GetValue(_config), Db = r.GetValue(_db) }, context.Environment);
         await using var store = await StoreFactory.OpenAsync(settings.Db, cancellationToken);
+        await SearchIndexNotice.ReportAsync(store, "search", line => context.Error.WriteLine($"info: {line}"), cancellationToken);
         var page = await store.SearchAsync(query, filter, cancellationToken);
 
         if (format == "json")

@@ -64,6 +64,7 @@ public static class ServeCommand
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             context.Out.WriteLine($"serving {StoreFactory.Display(settings.Db)} on {string.Join(", ", addresses)} (Ctrl+C to stop)");
+            await SearchIndexNotice.ReportAsync(cache, "search", line => Log($"info: {line}"), CancellationToken.None);
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

@@ -141,6 +141,16 @@ public interface IDigestStore : IPaperStore, ArxivDigest.Translation.ITranslatio
     string DisplayName { get; }
 }
 
+/// <summary>A store with a full-text search index that it fills lazily (after an import or a schema upgrade).</summary>
+public interface ISearchIndexStatus
+{
+    /// <summary>
+    /// How many stored paper rows the search index has yet to take in: the next save or search (SQLite) or the next
+    /// search (PostgreSQL) indexes them first. Cheap when the index is up to date.
+    /// </summary>
+    Task<long> CountUnindexedAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>A store that cannot be opened, migrated or written; names the database.</summary>
 public sealed class StoreException(string database, string message, Exception? inner = null)
     : Exception($"{database}: {message}", inner)
