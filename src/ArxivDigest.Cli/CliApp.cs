@@ -44,7 +44,7 @@ public static class CliApp
                 throw new ConfigurationException("--date", $"'{text}' is not a date (YYYY-MM-DD)");
             }
 
-            return WithJobAsync(common.Read(r), context, (job, _) => job.RenderStoredAsync(d, ct));
+            return WithJobAsync(common.Read(r), context, (job, _) => job.RenderStoredAsync(d, ct), saves: false);
         }));
 
         var daemon = new Command("daemon", "Stay running: after each arXiv announcement (21:30 America/New_York), poll until the new listing is out, run, deliver, sleep again");
@@ -110,7 +110,7 @@ public static class CliApp
         {
             var raw = common.Read(r);
             raw = raw with { Out = raw.Out ?? "./site" };
-            return WithJobAsync(raw, context, (job, settings) => job.BuildSiteAsync(ct));
+            return WithJobAsync(raw, context, (job, settings) => job.BuildSiteAsync(ct), saves: false);
         }));
 
         var import = new Command("import", "Import the Kaggle arXiv metadata snapshot (JSON Lines, or .gz) into the store; resumable");
@@ -183,7 +183,9 @@ public static class CliApp
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
     }
 
-    private static async Task<int> WithJobAsync(RawOptions raw, CliContext context, Func<DigestJob, Settings, Task<int>> work)
+    /// <param name="saves">The verb stores papers: on SQLite its first save indexes what the search index lacks, which
+    /// <see cref="SearchIndexNotice"/> announces when that is much.</param>
+    private static async Task<int> WithJobAsync(RawOptions raw, CliContext context, Func<DigestJob, Settings, Task<int>> work, bool saves = true)
     {
         var settings = SettingsResolver.Resolve(raw, context.Environment);
         var politeness = new PolitenessOptions
@@ -203,7 +205,7 @@ public static class CliApp
 
         await using var store = await StoreFactory.OpenAsync(settings.Db, CancellationToken.None);
         var reporter = new Reporter(context.Out, context.Error, context.Interactive, context.Time);
-        if (store is SqliteStore)
+        if (saves && store is SqliteStore)
         {
             // On SQLite every save first indexes what the index lacks (PostgreSQL leaves that to searches).
             await SearchIndexNotice.ReportAsync(store, "save of papers", reporter.Info, CancellationToken.None);

@@ -22,7 +22,16 @@ public static class SearchIndexNotice
             return;
         }
 
-        var unindexed = await status.CountUnindexedAsync(cancellationToken).ConfigureAwait(false);
+        long unindexed;
+        try
+        {
+            unindexed = await status.CountUnindexedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreException)
+        {
+            return; // only a notice: the work itself meets the store's problem and says what it is
+        }
+
         if (unindexed >= Threshold)
         {
             info($"the search index lacks {unindexed:N0} stored papers (after an import or an upgrade that rebuilds it): " +

@@ -89,9 +89,15 @@ public sealed class SearchCliTests : IDisposable
     }
 
     [Fact]
-    public async Task After_an_import_of_many_papers_run_says_its_save_indexes_them_first()
+    public async Task After_an_import_of_many_papers_run_says_its_save_indexes_them_first_and_site_which_saves_nothing_does_not()
     {
         await ImportManyAsync();
+        var siteErr = new StringWriter();
+        var site = await CliApp.RunAsync(["site", "--out", Path.Combine(_dir, "site"), "--db", Db, "--config", EmptyConfig],
+            new CliContext(new StringWriter(), siteErr, _env, TimeProvider.System, Interactive: false));
+        Assert.True(site == 0, siteErr.ToString());
+        Assert.DoesNotContain("the search index lacks", siteErr.ToString(), StringComparison.Ordinal);
+
         var out1 = new StringWriter();
         var err1 = new StringWriter();
         string[] run =
