@@ -63,12 +63,12 @@ public static class Tokens
     {
         var n = FoldPlural(word, destination);
 
-        // Most words end in neither -ing nor -ed: one comparison for them.
-        if (n < 5 || destination[n - 1] is not ('g' or 'd'))
+        if (n < 5)
         {
             return n;
         }
 
+        // Most words end in neither -ing nor -ed: one comparison each, then out.
         var last = destination[n - 1];
         int stem;
         if (last == 'g' && n >= 6 && destination[n - 2] == 'n' && destination[n - 3] == 'i')
